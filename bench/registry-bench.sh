@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# Berth vs. CNCF distribution (Debian's docker-registry 2.8), same machine, same users, one run,
+# neutral clients only (curl, wrk). Loopback only. Prints a side-by-side table with ratios.
+#
+#   bench/registry-bench.sh [--only berth|distribution] [--blob-mib N] [--big-mib N] [--wrk-seconds N]
+#
+# Measures, per registry:
+#   push    single-stream push of a random blob (default 1 GiB): POST, then PUT ?digest= with curl -T
+#   pull    GET of that blob to /dev/null
+#   GET/s   requests per second for a small blob GET with HTTP Basic auth (wrk, 2 threads, 16 conns)
+#   RSS     the server's max resident set while a big blob (default 4 GiB) is streamed in as one PATCH
+#   heap    (Berth) max used Java heap during that push, sampled with jstat
+# Secrets stay out of argv: curl reads its user from a -K config file, wrk its header from a Lua
+# script, htpasswd its password from stdin; all three files are 0600 in the run's temp directory.
+# Everything it starts is killed and its temp directory removed on exit, whatever happens.
+set -euo pipefail
+
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+only=""
+blob_mib=1024
+big_mib=4096
+wrk_seconds=5
+budget_seconds=230   # hard stop for the whole run (building the jar excluded); a normal run takes < 3 min
+
+usage() { sed -n '5p' "$0" | sed 's/^#   //'; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --only) only=${2:?}; shift 2 ;;
+    --blob-mib) blob_mib=${2:?}; shift 2 ;;
+    --big-mib) big_mib=${2:?}; shift 2 ;;
+    --wrk-seconds) wrk_seconds=${2:?}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "registry-bench: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+case "$only" in ""|berth|distribution) ;; *) echo "registry-bench: --only takes berth or distribution, got: $only" >&2; exit 2 ;; esac
+for n in "$blob_mib" "$big_mib" "$wrk_seconds"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "registry-bench: not a positive number: $n" >&2; exit 2; }
+done
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "registry-bench: $1 is missing (apt-get install $2)" >&2; exit 1; }; }
+need curl curl; need wrk wrk; need htpasswd apache2-utils; need sha256sum coreutils; need python3 python3
+[ "$only" = berth ] || need docker-registry docker-registry
+
+work=$(mktemp -d /tmp/berth-bench.XXXXXX)
+chmod 700 "$work"
+pids=()   # servers and samplers we started; killed by PID on exit
+watchdog=""
+cleanup() {
+  local pid
+  if [ -n "$watchdog" ]; then
+    pkill -P "$watchdog" 2>/dev/null || true   # its sleep
+    kill "$watchdog" 2>/dev/null || true
+  fi
+  for pid in "${pids[@]}"; do
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'echo "registry-bench: interrupted" >&2; exit 130' INT TERM
+if [ "$only" != distribution ]; then
+  # Build the jar now (the launcher rebuilds when stale), so the clock does not include it.
+  echo "registry-bench: building berth if needed (./berth --help)..." >&2
+  "$root/berth" --help > "$work/berth-build.log" 2>&1 || true
+  SECONDS=0
+fi
+# Watchdog: the run is bounded even if a server hangs.
+( sleep "$budget_seconds"; echo "registry-bench: over the ${budget_seconds}s budget, stopping" >&2; kill -TERM $$ ) 2>/dev/null &
+watchdog=$!
+
+log() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# --- users (the same file for both registries) ---
+user=bench
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+printf '%s' "$password" | htpasswd -B -i -c "$work/htpasswd" "$user" 2>/dev/null
+umask 077
+printf 'user = "%s:%s"\n' "$user" "$password" > "$work/curl-auth"
+auth_header="Basic $(printf '%s:%s' "$user" "$password" | base64 -w0)"
+printf 'wrk.headers["Authorization"] = "%s"\n' "$auth_header" > "$work/wrk-auth.lua"
+umask 022
+
+# --- content ---
+log "preparing a ${blob_mib} MiB random blob and the digest of ${big_mib} MiB of zeros..."
+head -c "$((blob_mib * 1024 * 1024))" /dev/urandom > "$work/blob"
+blob_digest="sha256:$(sha256sum "$work/blob" | cut -d' ' -f1)"
+blob_bytes=$((blob_mib * 1024 * 1024))
+big_bytes=$((big_mib * 1024 * 1024))
+big_digest="sha256:$(head -c "$big_bytes" /dev/zero | sha256sum | cut -d' ' -f1)"
+head -c 1024 /dev/urandom > "$work/small"
+small_digest="sha256:$(sha256sum "$work/small" | cut -d' ' -f1)"
+
+# --- servers ---
+start_distribution() {  # sets base and server_pid
+  local port dir=$work/distribution
+  port=$(free_port)
+  mkdir -p "$dir/storage"
+  cat > "$dir/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/storage
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+  secret: $(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+auth:
+  htpasswd:
+    realm: bench
+    path: $work/htpasswd
+EOF
+  env $(env | sed -n 's/^\(REGISTRY_[^=]*\)=.*/-u \1/p') docker-registry serve "$dir/config.yml" > "$dir/log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  base="http://127.0.0.1:$port"
+  wait_ready "distribution" "$dir/log" 20
+}
+
+start_berth() {  # sets base and server_pid
+  local port dir=$work/berth
+  mkdir -p "$dir/storage"
+  port=$(free_port)
+  # The launcher execs java, so this PID is the JVM's.
+  "$root/berth" serve --listen "127.0.0.1:$port" --storage "$dir/storage" --htpasswd "$work/htpasswd" \
+    > "$dir/log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  local deadline=$((SECONDS + 60)) line=""
+  while [ $SECONDS -lt $deadline ]; do
+    line=$(grep -o 'listening on http://[^ ]*' "$dir/log" | head -n1 || true)
+    [ -n "$line" ] && break
+    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  if [ -z "$line" ]; then
+    log "registry-bench: berth serve is not ready: it printed no 'listening on http://' line."
+    log "  command: ./berth serve --listen 127.0.0.1:$port --storage DIR --htpasswd FILE"
+    log "  its output (last lines):"; tail -n 15 "$dir/log" | sed 's/^/    /' >&2
+    log "  (run with --only distribution to measure the reference alone)"
+    exit 1
+  fi
+  base="http://${line#listening on http://}"
+  base=${base%/}
+  wait_ready "berth" "$dir/log" 20
+}
+
+wait_ready() {  # name logfile seconds: until GET /v2/ answers 200 with our credentials
+  local deadline=$((SECONDS + $3)) code
+  while [ $SECONDS -lt $deadline ]; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -K "$work/curl-auth" "$base/v2/" || true)
+    [ "$code" = 200 ] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "registry-bench: $1 did not answer GET /v2/ with 200 (last: ${code:-none}); log:"
+  tail -n 15 "$2" | sed 's/^/    /' >&2
+  exit 1
+}
+
+start_upload() {  # repo → absolute upload URL
+  local location
+  location=$(curl -s -o /dev/null -D - -X POST -K "$work/curl-auth" "$base/v2/$1/blobs/uploads/" \
+    | tr -d '\r' | sed -n 's/^[Ll]ocation: *//p' | head -n1)
+  [ -n "$location" ] || { log "registry-bench: POST $base/v2/$1/blobs/uploads/ gave no Location"; exit 1; }
+  case "$location" in http*) ;; *) location="$base$location" ;; esac
+  printf '%s' "$location"
+}
+
+with_digest() { case "$1" in *\?*) printf '%s&digest=%s' "$1" "$2" ;; *) printf '%s?digest=%s' "$1" "$2" ;; esac; }
+
+# POST, then PUT ?digest= with the file as the body; prints MB/s (1 MB = 10^6 bytes).
+push_file() {  # repo file digest bytes
+  local url out code seconds
+  url=$(with_digest "$(start_upload "$1")" "$3")
+  out=$(curl -s -o /dev/null -K "$work/curl-auth" -X PUT -H 'Expect:' \
+    -H 'Content-Type: application/octet-stream' -T "$2" --max-time 120 \
+    -w '%{http_code} %{time_total}' "$url")
+  read -r code seconds <<<"$out"
+  [ "$code" = 201 ] || { log "registry-bench: push of $2 answered $code"; exit 1; }
+  python3 -c "print(f'{$4 / $seconds / 1e6:.0f}')"
+}
+
+pull_blob() {  # repo digest bytes → MB/s
+  local out code seconds size
+  out=$(curl -s -o /dev/null -K "$work/curl-auth" --max-time 120 \
+    -w '%{http_code} %{time_total} %{size_download}' "$base/v2/$1/blobs/$2")
+  read -r code seconds size <<<"$out"
+  [ "$code" = 200 ] && [ "$size" = "$3" ] \
+    || { log "registry-bench: pull of $2 answered $code with $size bytes"; exit 1; }
+  python3 -c "print(f'{$3 / $seconds / 1e6:.0f}')"
+}
+
+small_gets() {  # repo → requests/s
+  local out rps
+  out=$(wrk -t2 -c16 -d"${wrk_seconds}s" -s "$work/wrk-auth.lua" "$base/v2/$1/blobs/$small_digest" 2>&1)
+  if grep -q 'Non-2xx' <<<"$out"; then
+    log "registry-bench: wrk saw non-2xx answers:"; printf '%s\n' "$out" | sed 's/^/    /' >&2; exit 1
+  fi
+  rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<<"$out")
+  [ -n "$rps" ] || { log "registry-bench: no wrk result:"; printf '%s\n' "$out" >&2; exit 1; }
+  printf '%.0f' "$rps"
+}
+
+# Streams big_bytes of zeros as one chunked PATCH (as docker does), then closes with PUT ?digest=;
+# samples the server's RSS (and, for Berth, its used heap) meanwhile. Prints "rssMiB heapMiB|-".
+big_push_memory() {  # name repo
+  local upload code sampler jstat_pid="" heap="-" rss
+  upload=$(start_upload "$2")
+  ( while kill -0 "$server_pid" 2>/dev/null; do ps -o rss= -p "$server_pid"; sleep 0.2; done ) \
+    > "$work/$1-rss" 2>/dev/null &
+  sampler=$!
+  pids+=("$sampler")
+  if [ "$1" = berth ] && [ -x "${JAVA_HOME:-}/bin/jstat" ]; then
+    "$JAVA_HOME/bin/jstat" -gc "$server_pid" 250 > "$work/$1-jstat" 2>&1 &
+    jstat_pid=$!
+    pids+=("$jstat_pid")
+  fi
+  code=$(head -c "$big_bytes" /dev/zero | curl -s -o "$work/$1-patch" -K "$work/curl-auth" \
+    -X PATCH -H 'Content-Type: application/octet-stream' -H 'Transfer-Encoding: chunked' -H 'Expect:' \
+    -T - -D "$work/$1-patch-headers" --max-time 150 -w '%{http_code}' "$upload")
+  [ "$code" = 202 ] || { log "registry-bench: big PATCH answered $code"; cat "$work/$1-patch" >&2; exit 1; }
+  upload=$(tr -d '\r' < "$work/$1-patch-headers" | sed -n 's/^[Ll]ocation: *//p' | head -n1)
+  case "$upload" in http*) ;; *) upload="$base$upload" ;; esac
+  code=$(curl -s -o /dev/null -K "$work/curl-auth" -X PUT --max-time 60 -w '%{http_code}' \
+    "$(with_digest "$upload" "$big_digest")")
+  [ "$code" = 201 ] || { log "registry-bench: closing PUT of the big blob answered $code"; exit 1; }
+  kill "$sampler" 2>/dev/null || true
+  [ -n "$jstat_pid" ] && kill "$jstat_pid" 2>/dev/null || true
+  sleep 0.3
+  rss=$(sort -n "$work/$1-rss" | tail -n1)
+  if [ -n "$jstat_pid" ]; then
+    # Used heap = survivor + eden + old "used" columns (KB), whatever the collector.
+    heap=$(awk 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+                col["EU"] && $1 ~ /^[0-9.]+$/ { u = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]; if (u > m) m = u }
+                END { if (m) printf "%.0f", m / 1024; else print "-" }' "$work/$1-jstat")
+  fi
+  printf '%s %s' "$((rss / 1024))" "$heap"
+}
+
+declare -A result
+measure() {  # name
+  local name=$1 repo=bench/blob
+  if [ "$name" = berth ]; then start_berth; else start_distribution; fi
+  log "[$name] $base: push ${blob_mib} MiB..."
+  result[$name,push]=$(push_file "$repo" "$work/blob" "$blob_digest" "$blob_bytes")
+  log "[$name] pull ${blob_mib} MiB..."
+  result[$name,pull]=$(pull_blob "$repo" "$blob_digest" "$blob_bytes")
+  push_file "$repo" "$work/small" "$small_digest" 1024 > /dev/null
+  log "[$name] small GETs with Basic auth for ${wrk_seconds}s..."
+  result[$name,rps]=$(small_gets "$repo")
+  log "[$name] memory while ${big_mib} MiB are pushed..."
+  read -r result[$name,rss] result[$name,heap] <<<"$(big_push_memory "$name" bench/big)"
+  kill -9 "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -rf "$work/$name/storage"   # free the disk before the next server
+}
+
+if [ "$only" != berth ]; then measure distribution; fi
+if [ "$only" != distribution ]; then
+  # shellcheck source=../scripts/find-jdk.sh
+  . "$root/scripts/find-jdk.sh"; berth_find_jdk || true
+  measure berth
+fi
+
+ratio() { [ -n "${1:-}" ] && [ -n "${2:-}" ] && [ "$1" != - ] && [ "$2" != - ] && [ "$2" != 0 ] \
+  && python3 -c "print(f'{$1 / $2:.2f}x')" || printf -- '-'; }
+row() {  # label key
+  local d=${result[distribution,$2]:--} b=${result[berth,$2]:--}
+  printf '%-44s %14s %14s %10s\n' "$1" "$d" "$b" "$(ratio "$b" "$d")"
+}
+echo
+echo "registry-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(docker-registry --version 2>/dev/null | awk '{print $NF}' || true)"
+printf '%-44s %14s %14s %10s\n' "metric" "distribution" "berth" "berth/dist"
+row "push ${blob_mib} MiB, one stream (MB/s)" push
+row "pull ${blob_mib} MiB (MB/s)" pull
+row "small blob GET, Basic auth (req/s)" rps
+row "max RSS while pushing ${big_mib} MiB (MiB)" rss
+row "max used heap while pushing ${big_mib} MiB (MiB)" heap

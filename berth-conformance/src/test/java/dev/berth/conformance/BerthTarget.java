@@ -1,0 +1,66 @@
+package dev.berth.conformance;
+
+import dev.berth.server.RegistryServer;
+import dev.berth.server.ServerConfig;
+import dev.berth.testkit.Htpasswd;
+import dev.berth.testkit.TempDirs;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Berth's registry, in-process on a free loopback port (port 0), with its own storage and an
+ * {@code htpasswd -B} users file. Compiled only when berth-server has {@code RegistryServer}
+ * (the {@code berth-target} profile of this module's pom); {@link Targets} loads it by name.
+ */
+final class BerthTarget implements Target {
+
+  private final Path dir;
+  private final RegistryServer server;
+
+  BerthTarget() throws Exception {
+    dir = TempDirs.create("berth-conformance-berth-");
+    Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users);
+    server = RegistryServer.start(config,
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public String name() {
+    return "berth";
+  }
+
+  @Override
+  public URI baseUri() {
+    return URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  @Override
+  public String user() {
+    return Conformance.USER;
+  }
+
+  @Override
+  public String password() {
+    return Conformance.PASSWORD;
+  }
+
+  @Override
+  public String namespace() {
+    return "conformance";
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop the Berth server", e);
+    } finally {
+      TempDirs.deleteRecursively(dir);
+    }
+  }
+}
