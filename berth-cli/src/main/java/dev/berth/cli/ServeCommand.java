@@ -1,12 +1,38 @@
 package dev.berth.cli;
 
+import dev.berth.server.RegistryServer;
+import dev.berth.server.ServerConfig;
+import dev.berth.server.ServerStartException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder until implemented; fails loudly rather than pretending. */
-@Command(name = "serve", description = "not implemented yet")
+/**
+ * {@code berth serve}: runs the registry in the foreground until the process is stopped. On first
+ * start it creates the users file with an {@code admin} account and prints how to log in.
+ */
+@Command(
+    name = "serve",
+    description = "Run the registry (OCI distribution API with Basic auth against an htpasswd file).")
 final class ServeCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:5000",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}). Non-loopback addresses serve plain HTTP: use a TLS proxy.")
+  String listen;
+
+  @Option(names = "--storage", paramLabel = "DIR",
+      description = "Storage directory (default: $XDG_DATA_HOME/berth/registry).")
+  Path storage;
+
+  @Option(names = "--htpasswd", paramLabel = "FILE",
+      description = "Users file, bcrypt entries as written by 'htpasswd -B' (default: <storage>/htpasswd; created with a random admin password if missing).")
+  Path htpasswd;
+
+  @Option(names = "--no-delete", description = "Refuse DELETE of manifests, tags and blobs (405 UNSUPPORTED).")
+  boolean noDelete;
 
   public ServeCommand(CliContext context) {
     this.context = context;
@@ -14,6 +40,70 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("berth serve is not implemented yet");
+    HostPort address = HostPort.parse(listen);
+    Path root = storage != null ? storage : context.dataHome().resolve("registry");
+    Path users = htpasswd != null ? htpasswd : root.resolve("htpasswd");
+    ServerConfig config = new ServerConfig(address.host(), address.port(), root, users, !noDelete);
+    RegistryServer server;
+    try {
+      server = RegistryServer.start(config, context.out());
+    } catch (ServerStartException e) {
+      throw new UserError(e.getMessage());
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "berth-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+      return 0;
+    } catch (InterruptedException e) {
+      // Embedded use (tests): an interrupt stops the server like a signal would.
+      Runtime.getRuntime().removeShutdownHook(hook);
+      server.close();
+      Thread.currentThread().interrupt();
+      return 130;
+    }
+  }
+
+  /** {@code HOST:PORT} or {@code [IPv6]:PORT}; errors name the bad value. */
+  record HostPort(String host, int port) {
+    static HostPort parse(String text) {
+      String host;
+      String port;
+      if (text.startsWith("[")) {
+        int end = text.indexOf("]:");
+        if (end < 0) {
+          throw bad(text);
+        }
+        host = text.substring(1, end);
+        port = text.substring(end + 2);
+      } else {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || text.indexOf(':') != colon) {
+          throw bad(text);
+        }
+        host = text.substring(0, colon);
+        port = text.substring(colon + 1);
+      }
+      if (host.isBlank() || !host.matches("[A-Za-z0-9.:_-]+")) {
+        throw bad(text);
+      }
+      try {
+        int p = Integer.parseInt(port);
+        if (p < 0 || p > 65535) {
+          throw bad(text);
+        }
+        return new HostPort(host, p);
+      } catch (NumberFormatException e) {
+        throw bad(text);
+      }
+    }
+
+    private static UserError bad(String text) {
+      return new UserError("invalid value for --listen: '" + text + "' (expected HOST:PORT, e.g. 127.0.0.1:5000)", 2);
+    }
   }
 }

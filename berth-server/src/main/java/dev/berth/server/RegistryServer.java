@@ -1,0 +1,204 @@
+package dev.berth.server;
+
+import dev.berth.server.auth.AccessController;
+import dev.berth.server.auth.AdminBootstrap;
+import dev.berth.server.auth.BasicAccessController;
+import dev.berth.server.http.ErrorMapper;
+import dev.berth.server.http.RegistryRequestHandler;
+import dev.berth.server.storage.RegistryStorage;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The registry: storage, access control and the HTTP API on Vert.x, wired together.
+ * {@link #start} returns once the port is bound, after printing one line with
+ * {@code listening on http://HOST:PORT}; requests are served from then on.
+ */
+public final class RegistryServer implements AutoCloseable {
+  static final String REALM = "Berth Registry";
+
+  private final Vertx vertx;
+  private final ExecutorService passwordChecks;
+  private final List<HttpServer> servers;
+  private final RegistryStorage storage;
+  private final int port;
+
+  private RegistryServer(Vertx vertx, ExecutorService passwordChecks, List<HttpServer> servers,
+      RegistryStorage storage, int port) {
+    this.vertx = vertx;
+    this.passwordChecks = passwordChecks;
+    this.servers = servers;
+    this.storage = storage;
+    this.port = port;
+  }
+
+  /**
+   * Starts the registry and returns once it accepts connections.
+   *
+   * @throws ServerStartException with a one-line message (bad users file, port in use, ...)
+   */
+  public static RegistryServer start(ServerConfig config, PrintStream out) {
+    RegistryStorage storage;
+    String adminPassword;
+    try {
+      storage = RegistryStorage.open(config.storage());
+      adminPassword = AdminBootstrap.ensureUsersFile(config.htpasswd());
+      int purged = storage.uploads().purge(config.uploadMaxAge());
+      if (purged > 0) {
+        out.println("purged " + purged + " abandoned upload session(s)");
+      }
+    } catch (UncheckedIOException e) {
+      throw new ServerStartException(e.getMessage(), e);
+    }
+    ExecutorService passwordChecks = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "berth-password-check");
+      t.setDaemon(true);
+      return t;
+    });
+    AccessController access;
+    try {
+      access = new BasicAccessController(config.htpasswd(), REALM, passwordChecks, out);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      passwordChecks.shutdownNow();
+      throw new ServerStartException(e.getMessage(), e);
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    ErrorMapper errors = new ErrorMapper(out);
+    RegistryRequestHandler handler =
+        new RegistryRequestHandler(vertx, storage, access, errors, config.deleteEnabled());
+    List<HttpServer> servers = new ArrayList<>();
+    int port;
+    try {
+      // One server per event loop, sharing the port: Vert.x spreads connections over them. A
+      // random port is shared by asking for the same negative number (Vert.x's convention).
+      int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      int asked = config.port() == 0 ? -1 : config.port();
+      for (int i = 0; i < instances; i++) {
+        servers.add(listen(vertx, handler, config.host(), asked));
+      }
+      port = servers.getFirst().actualPort();
+    } catch (Exception e) {
+      vertx.close();
+      passwordChecks.shutdownNow();
+      throw new ServerStartException("cannot listen on " + hostPort(config.host(), config.port()) + ": "
+          + describe(e), e);
+    }
+    long everyHour = TimeUnit.HOURS.toMillis(1);
+    vertx.setPeriodic(Math.min(everyHour, Math.max(1000, config.uploadMaxAge().toMillis())), id ->
+        vertx.executeBlocking(() -> storage.uploads().purge(config.uploadMaxAge()), false)
+            .onSuccess(n -> {
+              if (n > 0) {
+                out.println("purged " + n + " abandoned upload session(s)");
+              }
+            }));
+    String address = hostPort(config.host(), port);
+    if (adminPassword != null) {
+      out.println("created users file " + config.htpasswd() + " with user " + AdminBootstrap.USER
+          + " and a random password, shown only this once; log in with:");
+      out.println("  " + AdminBootstrap.loginHint(loginAddress(config.host(), port), adminPassword));
+    }
+    if (!isLoopback(config.host())) {
+      out.println("warning: serving plain HTTP on " + address + " without TLS: passwords and images cross"
+          + " the network in clear text (bind 127.0.0.1 or put a TLS proxy in front)");
+    }
+    out.println("berth registry listening on http://" + address + " (storage " + storage.layout().root() + ")");
+    out.flush();
+    return new RegistryServer(vertx, passwordChecks, servers, storage, port);
+  }
+
+  private static HttpServer listen(Vertx vertx, RegistryRequestHandler handler, String host, int port)
+      throws InterruptedException, ExecutionException {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setHttp2ClearTextEnabled(false) // registries speak HTTP/1.1; no h2c upgrade surprises
+        .setCompressionSupported(false)
+        .setHandle100ContinueAutomatically(false)
+        .setIdleTimeout(300)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options).requestHandler(handler).listen()
+        .toCompletionStage().toCompletableFuture().get();
+  }
+
+  /** The port actually bound (useful when 0 was asked). */
+  public int port() {
+    return port;
+  }
+
+  public RegistryStorage storage() {
+    return storage;
+  }
+
+  /** Stops accepting, closes connections and threads; waits for that to finish. */
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // closing is best effort: the process is usually exiting anyway
+    } finally {
+      passwordChecks.shutdownNow();
+    }
+  }
+
+  private static String describe(Exception e) {
+    Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    if (t instanceof BindException || String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("address already in use")) {
+      String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+      if (m.contains("in use")) {
+        return "address already in use";
+      }
+      if (m.contains("assign") || m.contains("not available")) {
+        return "address not available on this machine";
+      }
+      if (m.contains("permission")) {
+        return "permission denied";
+      }
+    }
+    if (t instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    String message = t.getMessage();
+    return message == null ? t.getClass().getSimpleName() : message.toLowerCase(Locale.ROOT);
+  }
+
+  static String hostPort(String host, int port) {
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Where a local user logs in: a wildcard bind is reachable on loopback. */
+  private static String loginAddress(String host, int port) {
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      return "127.0.0.1:" + port;
+    }
+    return hostPort(host, port);
+  }
+
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.berth.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How to run the registry.
+ *
+ * @param host address to bind (127.0.0.1 by default; anything else without TLS gets a warning)
+ * @param port port to bind; 0 picks a free one ({@link RegistryServer#port()} tells which)
+ * @param storage root directory of the registry's storage (created if missing)
+ * @param htpasswd users file (bcrypt htpasswd); created with a random admin password if missing
+ * @param deleteEnabled whether DELETE of manifests, tags and blobs is allowed (else 405)
+ * @param uploadMaxAge upload sessions older than this are purged (at start, then periodically)
+ */
+public record ServerConfig(
+    String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge) {
+
+  public static final Duration DEFAULT_UPLOAD_MAX_AGE = Duration.ofHours(24);
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(storage, "storage");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("invalid port: " + port);
+    }
+    if (htpasswd == null) {
+      htpasswd = storage.resolve("htpasswd");
+    }
+    if (uploadMaxAge == null) {
+      uploadMaxAge = DEFAULT_UPLOAD_MAX_AGE;
+    }
+  }
+
+  /** With the default upload age. */
+  public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled) {
+    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE);
+  }
+
+  /** Deletion enabled, users file in the storage directory, default upload age. */
+  public static ServerConfig of(String host, int port, Path storage) {
+    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE);
+  }
+}

@@ -1,0 +1,38 @@
+package dev.berth.server.auth;
+
+import java.util.List;
+
+/**
+ * What a request needs, derived in this one place from its method and route, so that no handler
+ * decides access on its own.
+ *
+ * @param authorization the request's {@code Authorization} header, or null
+ * @param required scopes without which the request is refused
+ * @param optional scopes the handler may use if granted (a mount's source); never a challenge
+ */
+public record AccessRequest(String authorization, List<Scope> required, List<Scope> optional) {
+
+  /**
+   * GET/HEAD → pull; POST/PUT/PATCH → pull,push; DELETE → delete; a mount's {@code from} → pull on
+   * the source (optional: without it the upload proceeds as a plain session). A request with no
+   * repository (the base {@code /v2/} check) needs only authentication; the catalog needs the
+   * registry catalog scope.
+   */
+  public static AccessRequest derive(
+      String authorization, String method, String repository, boolean catalog, String mountFrom) {
+    if (catalog) {
+      return new AccessRequest(authorization, List.of(Scope.catalog()), List.of());
+    }
+    if (repository == null) {
+      return new AccessRequest(authorization, List.of(), List.of());
+    }
+    Scope needed = switch (method) {
+      case "GET", "HEAD" -> Scope.repository(repository, Action.PULL);
+      case "DELETE" -> Scope.repository(repository, Action.DELETE);
+      default -> Scope.repository(repository, Action.PULL, Action.PUSH);
+    };
+    List<Scope> optional =
+        mountFrom == null ? List.of() : List.of(Scope.repository(mountFrom, Action.PULL));
+    return new AccessRequest(authorization, List.of(needed), optional);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.berth.server.http;
+
+import dev.berth.model.Digest;
+import dev.berth.model.ErrorCode;
+import dev.berth.server.auth.Decision;
+import dev.berth.server.storage.RegistryStorage;
+import dev.berth.server.storage.StorageException;
+import dev.berth.server.storage.UploadWriter;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.io.ByteArrayOutputStream;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+
+/**
+ * One request as a handler sees it: route parameters (already validated names), storage, the
+ * access grant, and the few I/O helpers handlers share (blocking work off the event loop, body
+ * streaming with back-pressure, error answers).
+ */
+public final class Exchange {
+  private final HttpServerRequest request;
+  private final Matcher match;
+  private final Decision.Grant grant;
+  private final RegistryStorage storage;
+  private final Vertx vertx;
+  private final ErrorMapper errors;
+
+  Exchange(HttpServerRequest request, Matcher match, Decision.Grant grant, RegistryStorage storage,
+      Vertx vertx, ErrorMapper errors) {
+    this.request = request;
+    this.match = match;
+    this.grant = grant;
+    this.storage = storage;
+    this.vertx = vertx;
+    this.errors = errors;
+  }
+
+  public HttpServerRequest request() {
+    return request;
+  }
+
+  public HttpServerResponse response() {
+    return request.response();
+  }
+
+  public boolean isHead() {
+    return request.method() == io.vertx.core.http.HttpMethod.HEAD;
+  }
+
+  public Decision.Grant grant() {
+    return grant;
+  }
+
+  public RegistryStorage storage() {
+    return storage;
+  }
+
+  /** The repository named in the path (validated by the dispatcher). */
+  public String repository() {
+    return match.group("name");
+  }
+
+  public String param(String group) {
+    return match.group(group);
+  }
+
+  /** The {@code <digest>} path parameter, or DIGEST_INVALID. */
+  public Digest digestParam() {
+    return parseDigest(param("digest"));
+  }
+
+  public static Digest parseDigest(String text) {
+    if (!Digest.isValid(text)) {
+      throw new StorageException(StorageException.Reason.DIGEST_INVALID, "invalid digest: " + text);
+    }
+    return Digest.parse(text);
+  }
+
+  /** Runs blocking storage work (fsync, directory walks) on a worker thread. */
+  public <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
+  public void fail(Throwable failure) {
+    errors.send(request, failure);
+  }
+
+  /** Ends with a status and no body. */
+  public void empty(int status) {
+    response().setStatusCode(status).putHeader("Content-Length", "0").end();
+  }
+
+  /**
+   * Tells the client to send its body ({@code 100 Continue}, when it asked) and starts reading.
+   * Called only once a request is known to be acceptable, so a refused push never transfers.
+   */
+  private void acceptBody() {
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      response().writeContinue();
+    }
+    request.resume();
+  }
+
+  /**
+   * Streams the request body into an upload: each buffer is hashed and written as it arrives,
+   * nothing accumulates (TCP back-pressure throttles the sender while a write is in progress).
+   * The writer is always closed. Completes with the number of bytes written.
+   */
+  public Future<Long> streamBody(UploadWriter writer) {
+    Promise<Long> done = Promise.promise();
+    request.handler(buffer -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      try {
+        ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
+        writer.write(buf.nioBuffer());
+      } catch (RuntimeException e) {
+        writer.close();
+        done.tryFail(e);
+      }
+    });
+    request.exceptionHandler(e -> {
+      writer.close();
+      done.tryFail(e);
+    });
+    request.endHandler(v -> {
+      writer.close();
+      done.tryComplete(writer.written());
+    });
+    acceptBody();
+    return done.future();
+  }
+
+  /** Reads a small body (a manifest) whole; more than {@code limit} bytes → MANIFEST_TOO_LARGE. */
+  public Future<byte[]> readBody(int limit) {
+    Promise<byte[]> done = Promise.promise();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    request.handler(buffer -> {
+      if (done.future().isComplete()) {
+        return;
+      }
+      if (out.size() + buffer.length() > limit) {
+        done.tryFail(new StorageException(StorageException.Reason.MANIFEST_TOO_LARGE,
+            "manifest exceeds the limit of " + limit + " bytes"));
+        return;
+      }
+      appendTo(out, buffer);
+    });
+    request.exceptionHandler(done::tryFail);
+    request.endHandler(v -> done.tryComplete(out.toByteArray()));
+    acceptBody();
+    return done.future();
+  }
+
+  private static void appendTo(ByteArrayOutputStream out, Buffer buffer) {
+    out.writeBytes(buffer.getBytes());
+  }
+
+  /** Whether the request announces a body (a final chunk on PUT, data on POST). */
+  public boolean hasBody() {
+    String length = request.getHeader("Content-Length");
+    if (length != null) {
+      return !length.trim().equals("0");
+    }
+    return request.getHeader("Transfer-Encoding") != null;
+  }
+
+  /** Content-Length as a number, or -1 when absent; SIZE_INVALID when malformed. */
+  public long contentLength() {
+    String length = request.getHeader("Content-Length");
+    if (length == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      throw new HttpError(ErrorCode.SIZE_INVALID, "invalid Content-Length: " + length);
+    }
+  }
+
+  public String uploadLocation(String uuid) {
+    return "/v2/" + repository() + "/blobs/uploads/" + uuid;
+  }
+
+  /** {@code Range} of an upload that holds {@code size} bytes: inclusive, {@code 0-0} when empty. */
+  public static String uploadRange(long size) {
+    return "0-" + Math.max(0, size - 1);
+  }
+}

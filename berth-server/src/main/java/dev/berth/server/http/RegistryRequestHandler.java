@@ -1,0 +1,117 @@
+package dev.berth.server.http;
+
+import dev.berth.model.ErrorCode;
+import dev.berth.model.Names;
+import dev.berth.server.auth.AccessController;
+import dev.berth.server.auth.AccessRequest;
+import dev.berth.server.auth.Decision;
+import dev.berth.server.storage.RegistryStorage;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+
+/**
+ * Every request passes here: find the route, ask the access controller (the only place that
+ * reads credentials), validate the repository name, then run the route's handler. The body stays
+ * paused until a handler accepts it, so nothing is read for a request that will be refused.
+ */
+public final class RegistryRequestHandler implements Handler<HttpServerRequest> {
+  public static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
+
+  private final List<Route> routes;
+  private final AccessController access;
+  private final RegistryStorage storage;
+  private final Vertx vertx;
+  private final ErrorMapper errors;
+
+  public RegistryRequestHandler(
+      Vertx vertx, RegistryStorage storage, AccessController access, ErrorMapper errors, boolean deleteEnabled) {
+    this.routes = Routes.table(deleteEnabled);
+    this.access = access;
+    this.storage = storage;
+    this.vertx = vertx;
+    this.errors = errors;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    request.pause();
+    request.response().putHeader(API_VERSION_HEADER, "registry/2.0");
+    String path = request.path();
+    Route route = null;
+    Matcher match = null;
+    boolean pathKnown = false;
+    for (Route r : routes) {
+      Matcher m = r.match(path);
+      if (m != null) {
+        pathKnown = true;
+        if (r.methods().contains(request.method())) {
+          route = r;
+          match = m;
+          break;
+        }
+      }
+    }
+    if (route == null) {
+      if (pathKnown) {
+        errors.send(request, ErrorCode.UNSUPPORTED, 405,
+            "method " + request.method() + " is not allowed on " + path, null, Map.of());
+      } else {
+        errors.send(request, ErrorCode.UNSUPPORTED, 404, "no such endpoint: " + path, null, Map.of());
+      }
+      return;
+    }
+    String repository = hasName(match) ? match.group("name") : null;
+    String from = repository != null && "POST".equals(request.method().name()) ? request.getParam("from") : null;
+    AccessRequest needed = AccessRequest.derive(
+        request.getHeader("Authorization"), request.method().name(), repository, route.catalog(), from);
+    Route chosen = route;
+    Matcher matched = match;
+    CompletableFuture<Decision> decision;
+    try {
+      decision = access.authorize(needed).toCompletableFuture();
+    } catch (RuntimeException e) {
+      errors.send(request, e);
+      return;
+    }
+    if (decision.isDone()) {
+      proceed(request, chosen, matched, repository, decision.join());
+    } else {
+      Context context = vertx.getOrCreateContext();
+      decision.whenComplete((d, failure) -> context.runOnContext(v -> {
+        if (failure != null) {
+          errors.send(request, failure);
+        } else {
+          proceed(request, chosen, matched, repository, d);
+        }
+      }));
+    }
+  }
+
+  private void proceed(HttpServerRequest request, Route route, Matcher match, String repository, Decision decision) {
+    if (decision instanceof Decision.Challenge challenge) {
+      errors.send(request, challenge.code(), challenge.code().httpStatus(), challenge.message(), null,
+          challenge.headers());
+      return;
+    }
+    if (repository != null && !Names.isRepository(repository)) {
+      errors.send(request, ErrorCode.NAME_INVALID, 400, "invalid repository name: " + repository, null, Map.of());
+      return;
+    }
+    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors);
+    try {
+      route.handler().handle(ex);
+    } catch (Exception e) {
+      errors.send(request, e);
+    }
+  }
+
+  private static boolean hasName(Matcher m) {
+    return m.pattern().pattern().contains("(?<name>");
+  }
+}

@@ -1,0 +1,86 @@
+package dev.berth.server.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The registry's storage on a local file system, composed as distribution composes it: a global
+ * {@link BlobStore}, a per-repository {@link LinkedBlobs} view, {@link ManifestStore} (manifests,
+ * tags, referrers) and {@link UploadStore}. Layout: {@link StorageLayout}.
+ */
+public final class RegistryStorage {
+  private final StorageLayout layout;
+  private final BlobStore blobs;
+  private final LinkedBlobs linked;
+  private final ManifestStore manifests;
+  private final UploadStore uploads;
+
+  private RegistryStorage(StorageLayout layout) {
+    this.layout = layout;
+    this.blobs = new BlobStore(layout);
+    this.linked = new LinkedBlobs(layout, blobs);
+    this.manifests = new ManifestStore(layout, blobs, linked);
+    this.uploads = new UploadStore(layout, blobs, linked);
+  }
+
+  /** Opens (creating if needed) the storage rooted at {@code root}. */
+  public static RegistryStorage open(Path root) {
+    StorageLayout layout = new StorageLayout(root);
+    try {
+      AtomicFiles.createDirectories(layout.blobsRoot());
+      AtomicFiles.createDirectories(layout.repositoriesRoot());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create registry storage in " + root + ": " + e.getMessage(), e);
+    }
+    return new RegistryStorage(layout);
+  }
+
+  public StorageLayout layout() {
+    return layout;
+  }
+
+  public BlobStore blobStore() {
+    return blobs;
+  }
+
+  public LinkedBlobs blobs() {
+    return linked;
+  }
+
+  public ManifestStore manifests() {
+    return manifests;
+  }
+
+  public UploadStore uploads() {
+    return uploads;
+  }
+
+  /** Names of repositories that hold at least one manifest, in lexical order. */
+  public List<String> repositories() {
+    List<String> names = new ArrayList<>();
+    Path root = layout.repositoriesRoot();
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          String name = dir.getFileName().toString();
+          if (name.equals("_manifests")) {
+            names.add(root.relativize(dir.getParent()).toString().replace('\\', '/'));
+          }
+          return name.startsWith("_") ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list repositories: " + e.getMessage(), e);
+    }
+    names.sort(null);
+    return names;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.berth.server.storage;
+
+import dev.berth.model.Digest;
+import dev.berth.model.Names;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Every path of the registry's storage, computed in this one place. Inputs are validated against
+ * the distribution grammars <em>before</em> they become path segments, so no request can name a
+ * file outside the root ({@code ..}, {@code /}, {@code %2e} are all outside the grammars).
+ *
+ * <pre>
+ * &lt;root&gt;/
+ * ├── blobs/                                   content-addressable, shared by all repositories
+ * │   └── sha256/ab/abcdef…(64 hex)/data        the bytes; written once, renamed into place
+ * └── repositories/
+ *     └── &lt;name…&gt;/                           e.g. library/ubuntu (components never start with '_')
+ *         ├── _layers/sha256/&lt;hex&gt;/link         "sha256:&lt;hex&gt;": this repository may serve the blob
+ *         ├── _manifests/
+ *         │   ├── revisions/sha256/&lt;hex&gt;/link  a manifest stored here (bytes live in blobs/)
+ *         │   ├── tags/&lt;tag&gt;/current/link     "sha256:&lt;hex&gt;": the manifest the tag names now
+ *         │   └── referrers/sha256/&lt;subject hex&gt;/sha256/&lt;hex&gt;/link
+ *         │                                     manifests whose {@code subject} is the given one
+ *         └── _uploads/&lt;uuid&gt;/
+ *             ├── data                          bytes received so far
+ *             └── startedat                     ISO-8601 instant, for purging abandoned sessions
+ * </pre>
+ *
+ * Links hold the digest as text and are replaced atomically (see {@link AtomicFiles}); a link is
+ * written only after what it points to is durable, so a crash never leaves a link to nothing.
+ * Temp files ({@code .tmp-<uuid>}) sit next to their target and are never read.
+ */
+public final class StorageLayout {
+  private static final Pattern UPLOAD_ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  private final Path root;
+
+  public StorageLayout(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path blobsRoot() {
+    return root.resolve("blobs");
+  }
+
+  public Path repositoriesRoot() {
+    return root.resolve("repositories");
+  }
+
+  /** {@code blobs/sha256/ab/<hex>}: the directory that holds a blob's {@code data}. */
+  public Path blobDir(Digest digest) {
+    return blobsRoot()
+        .resolve(digest.algorithm())
+        .resolve(digest.encoded().substring(0, 2))
+        .resolve(digest.encoded());
+  }
+
+  public Path blobData(Digest digest) {
+    return blobDir(digest).resolve("data");
+  }
+
+  public Path repository(String name) {
+    return repositoriesRoot().resolve(requireName(name));
+  }
+
+  public Path layerLink(String name, Digest digest) {
+    return repository(name).resolve("_layers").resolve(digest.algorithm()).resolve(digest.encoded())
+        .resolve("link");
+  }
+
+  public Path manifestsDir(String name) {
+    return repository(name).resolve("_manifests");
+  }
+
+  public Path revisionLink(String name, Digest digest) {
+    return revisionsDir(name).resolve(digest.algorithm()).resolve(digest.encoded()).resolve("link");
+  }
+
+  public Path revisionsDir(String name) {
+    return manifestsDir(name).resolve("revisions");
+  }
+
+  public Path tagsDir(String name) {
+    return manifestsDir(name).resolve("tags");
+  }
+
+  public Path tagDir(String name, String tag) {
+    if (!Names.isTag(tag)) {
+      throw new StorageException(StorageException.Reason.TAG_INVALID, "invalid tag: " + tag);
+    }
+    return tagsDir(name).resolve(tag);
+  }
+
+  public Path tagLink(String name, String tag) {
+    return tagDir(name, tag).resolve("current").resolve("link");
+  }
+
+  public Path referrersDir(String name, Digest subject) {
+    return manifestsDir(name).resolve("referrers").resolve(subject.algorithm())
+        .resolve(subject.encoded());
+  }
+
+  public Path referrerLink(String name, Digest subject, Digest referrer) {
+    return referrersDir(name, subject).resolve(referrer.algorithm()).resolve(referrer.encoded())
+        .resolve("link");
+  }
+
+  public Path uploadsDir(String name) {
+    return repository(name).resolve("_uploads");
+  }
+
+  public Path uploadDir(String name, String uploadId) {
+    if (!isUploadId(uploadId)) {
+      throw new StorageException(StorageException.Reason.UPLOAD_UNKNOWN,
+          "unknown upload session: " + uploadId);
+    }
+    return uploadsDir(name).resolve(uploadId);
+  }
+
+  public Path uploadData(String name, String uploadId) {
+    return uploadDir(name, uploadId).resolve("data");
+  }
+
+  public Path uploadStartedAt(String name, String uploadId) {
+    return uploadDir(name, uploadId).resolve("startedat");
+  }
+
+  public static boolean isUploadId(String id) {
+    return id != null && UPLOAD_ID.matcher(id).matches();
+  }
+
+  static String requireName(String name) {
+    if (!Names.isRepository(name)) {
+      throw new StorageException(StorageException.Reason.NAME_INVALID,
+          "invalid repository name: " + name);
+    }
+    return name;
+  }
+}

@@ -1,0 +1,236 @@
+package dev.berth.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.model.Digest;
+import dev.berth.model.MediaTypes;
+import dev.berth.server.RegistryServer;
+import dev.berth.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry API over a real socket, driven by the JDK's HTTP client. */
+class RegistryApiTest {
+  @TempDir static Path storage;
+  static RegistryServer server;
+  static String base;
+  static String auth;
+  static final ByteArrayOutputStream output = new ByteArrayOutputStream();
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path users = storage.resolve("users");
+    Process p = new ProcessBuilder("htpasswd", "-B", "-b", "-c", users.toString(), "tester", "test-password")
+        .redirectErrorStream(true).start();
+    assertThat(p.waitFor()).isZero();
+    server = RegistryServer.start(
+        new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, true),
+        new PrintStream(output, true, StandardCharsets.UTF_8));
+    base = "http://127.0.0.1:" + server.port();
+    auth = "Basic " + Base64.getEncoder().encodeToString("tester:test-password".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpRequest.Builder request(String pathOrUrl) {
+    String url = pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl;
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth);
+  }
+
+  static HttpResponse<String> send(HttpRequest r) throws Exception {
+    return http.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<byte[]> sendBytes(HttpRequest r) throws Exception {
+    return http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void printsWhereItListens() {
+    assertThat(output.toString(StandardCharsets.UTF_8))
+        .containsOnlyOnce("listening on http://127.0.0.1:" + server.port());
+  }
+
+  @Test
+  void pingWithoutCredentialsIsChallenged() throws Exception {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(base + "/v2/")).build());
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Basic realm=\"Berth Registry\"");
+    assertThat(r.headers().firstValue("Docker-Distribution-API-Version")).hasValue("registry/2.0");
+    assertThat(r.body()).startsWith("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"");
+
+    HttpResponse<String> wrong = send(HttpRequest.newBuilder(URI.create(base + "/v2/"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("tester:nope".getBytes())).build());
+    assertThat(wrong.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void pingWithGoodCredentials() throws Exception {
+    HttpResponse<String> r = send(request("/v2/").build());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Docker-Distribution-API-Version")).hasValue("registry/2.0");
+  }
+
+  @Test
+  void monolithicUploadThenGetHeadAndRange() throws Exception {
+    byte[] blob = randomBytes(100_000, 1);
+    Digest digest = Digest.sha256(blob);
+    HttpResponse<String> put = send(request("/v2/mono/app/blobs/uploads/?digest=" + digest)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(blob)).build());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    assertThat(put.headers().firstValue("Docker-Content-Digest")).hasValue(digest.toString());
+    assertThat(put.headers().firstValue("Location")).hasValue("/v2/mono/app/blobs/" + digest);
+
+    HttpResponse<byte[]> get = sendBytes(request("/v2/mono/app/blobs/" + digest).build());
+    assertThat(get.statusCode()).isEqualTo(200);
+    assertThat(get.body()).isEqualTo(blob);
+
+    HttpResponse<String> head = send(request("/v2/mono/app/blobs/" + digest)
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.headers().firstValue("Content-Length")).hasValue("100000");
+
+    HttpResponse<byte[]> range = sendBytes(request("/v2/mono/app/blobs/" + digest).header("Range", "bytes=10-19").build());
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.headers().firstValue("Content-Range")).hasValue("bytes 10-19/100000");
+    assertThat(range.body()).isEqualTo(java.util.Arrays.copyOfRange(blob, 10, 20));
+
+    // another repository does not see it
+    assertThat(send(request("/v2/other/blobs/" + digest).build()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void chunkedUploadWithStatusAndOutOfOrderChunk() throws Exception {
+    byte[] blob = randomBytes(300_000, 2);
+    Digest digest = Digest.sha256(blob);
+    HttpResponse<String> start = send(request("/v2/chunked/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(start.statusCode()).isEqualTo(202);
+    String location = base + start.headers().firstValue("Location").orElseThrow();
+    assertThat(start.headers().firstValue("Docker-Upload-UUID")).isPresent();
+
+    HttpResponse<String> first = send(request(location).header("Content-Range", "0-99999")
+        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(blob, 0, 100_000)).build());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    assertThat(first.headers().firstValue("Range")).hasValue("0-99999");
+
+    HttpResponse<String> outOfOrder = send(request(location).header("Content-Range", "200000-299999")
+        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(blob, 200_000, 100_000)).build());
+    assertThat(outOfOrder.statusCode()).isEqualTo(416);
+
+    HttpResponse<String> status = send(request(location).build());
+    assertThat(status.statusCode()).isEqualTo(204);
+    assertThat(status.headers().firstValue("Range")).hasValue("0-99999");
+
+    // a chunk without Content-Range, as docker streams it
+    HttpResponse<String> second = send(request(location)
+        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(blob, 100_000, 100_000)).build());
+    assertThat(second.statusCode()).isEqualTo(202);
+
+    // the session replayed against another repository is unknown there
+    String replay = location.replace("/v2/chunked/", "/v2/intruder/");
+    assertThat(send(request(replay).build()).statusCode()).isEqualTo(404);
+
+    // the final chunk comes with the closing PUT
+    HttpResponse<String> done = send(request(location + "?digest=" + digest)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(blob, 200_000, 100_000)).build());
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(201);
+    assertThat(sendBytes(request("/v2/chunked/blobs/" + digest).build()).body()).isEqualTo(blob);
+  }
+
+  @Test
+  void tamperedDigestIsRejectedAndLeavesNothing() throws Exception {
+    byte[] blob = randomBytes(50_000, 3);
+    byte[] tampered = blob.clone();
+    tampered[100] ^= 1;
+    Digest claimed = Digest.sha256(blob);
+    HttpResponse<String> r = send(request("/v2/tamper/blobs/uploads/?digest=" + claimed)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(tampered)).build());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("\"code\":\"DIGEST_INVALID\"");
+    assertThat(send(request("/v2/tamper/blobs/" + claimed).method("HEAD", HttpRequest.BodyPublishers.noBody()).build())
+        .statusCode()).isEqualTo(404);
+    assertThat(Files.exists(server.storage().layout().blobData(claimed))).isFalse();
+    assertThat(Files.exists(server.storage().layout().blobData(Digest.sha256(tampered)))).isFalse();
+  }
+
+  @Test
+  void manifestPutGetByteExactByTagAndDigestAndTagList() throws Exception {
+    byte[] config = "{\"architecture\":\"amd64\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] layer = randomBytes(1000, 4);
+    Digest c = upload("img/app", config);
+    Digest l = upload("img/app", layer);
+    byte[] manifest = ("{\n   \"schemaVersion\": 2,\n   \"mediaType\": \"" + MediaTypes.DOCKER_MANIFEST + "\",\n"
+        + "   \"config\": {\"mediaType\": \"" + MediaTypes.DOCKER_CONFIG + "\", \"size\": " + config.length
+        + ", \"digest\": \"" + c + "\"},\n   \"layers\": [{\"mediaType\": \"" + MediaTypes.DOCKER_LAYER_GZIP
+        + "\", \"size\": " + layer.length + ", \"digest\": \"" + l + "\"}]\n}").getBytes(StandardCharsets.UTF_8);
+    Digest md = Digest.sha256(manifest);
+
+    HttpResponse<String> put = send(request("/v2/img/app/manifests/131").header("Content-Type", MediaTypes.DOCKER_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+    assertThat(put.headers().firstValue("Docker-Content-Digest")).hasValue(md.toString());
+
+    for (String ref : new String[] {"131", md.toString()}) {
+      HttpResponse<byte[]> get = sendBytes(request("/v2/img/app/manifests/" + ref).build());
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(get.body()).isEqualTo(manifest);
+      assertThat(get.headers().firstValue("Content-Type")).hasValue(MediaTypes.DOCKER_MANIFEST);
+      assertThat(get.headers().firstValue("Docker-Content-Digest")).hasValue(md.toString());
+    }
+    send(request("/v2/img/app/manifests/132").header("Content-Type", MediaTypes.DOCKER_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
+
+    HttpResponse<String> tags = send(request("/v2/img/app/tags/list").build());
+    assertThat(tags.body()).isEqualTo("{\"name\":\"img/app\",\"tags\":[\"131\",\"132\"]}");
+    HttpResponse<String> page = send(request("/v2/img/app/tags/list?n=1").build());
+    assertThat(page.body()).isEqualTo("{\"name\":\"img/app\",\"tags\":[\"131\"]}");
+    assertThat(page.headers().firstValue("Link")).hasValue("</v2/img/app/tags/list?n=1&last=131>; rel=\"next\"");
+    assertThat(send(request("/v2/img/app/tags/list?n=999999999").build()).statusCode()).isEqualTo(400);
+
+    assertThat(send(request("/v2/img/app/manifests/nope").build()).statusCode()).isEqualTo(404);
+    HttpResponse<String> contradiction = send(request("/v2/img/app/manifests/bad").header("Content-Type", MediaTypes.OCI_INDEX)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
+    assertThat(contradiction.statusCode()).isEqualTo(400);
+    assertThat(contradiction.body()).contains("MANIFEST_INVALID");
+  }
+
+  @Test
+  void badNamesAreRefused() throws Exception {
+    HttpResponse<String> r = send(request("/v2/Upper/Case/tags/list").build());
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("NAME_INVALID");
+    assertThat(send(request("/v2/a/../../etc/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()).build())
+        .statusCode()).isIn(400, 404);
+  }
+
+  static Digest upload(String repo, byte[] content) throws Exception {
+    Digest digest = Digest.sha256(content);
+    HttpResponse<String> r = send(request("/v2/" + repo + "/blobs/uploads/?digest=" + digest)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return digest;
+  }
+
+  static byte[] randomBytes(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+}

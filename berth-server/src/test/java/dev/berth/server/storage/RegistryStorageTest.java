@@ -1,0 +1,191 @@
+package dev.berth.server.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.model.Digest;
+import dev.berth.model.MediaTypes;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegistryStorageTest {
+  @TempDir Path root;
+  RegistryStorage storage;
+
+  @BeforeEach
+  void open() {
+    storage = RegistryStorage.open(root);
+  }
+
+  Digest push(String repo, byte[] content) {
+    String id = storage.uploads().create(repo);
+    try (UploadWriter w = storage.uploads().openWriter(repo, id, null)) {
+      w.write(ByteBuffer.wrap(content));
+    }
+    Digest digest = Digest.sha256(content);
+    storage.uploads().complete(repo, id, digest);
+    return digest;
+  }
+
+  @Test
+  void blobIsStoredOnceAndVisibleOnlyThroughLinks() throws IOException {
+    byte[] content = "layer bytes".getBytes(StandardCharsets.UTF_8);
+    Digest digest = push("a/b", content);
+
+    assertThat(Files.readAllBytes(storage.layout().blobData(digest))).isEqualTo(content);
+    assertThat(storage.blobs().size("a/b", digest)).isEqualTo(content.length);
+    assertThatThrownBy(() -> storage.blobs().path("other", digest))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.BLOB_UNKNOWN));
+    assertThat(storage.blobs().mount("other", digest, "a/b")).isTrue();
+    assertThat(storage.blobs().size("other", digest)).isEqualTo(content.length);
+  }
+
+  @Test
+  void chunksAccumulateAcrossWritersAndOutOfOrderChunksAreRefused() {
+    String id = storage.uploads().create("repo");
+    try (UploadWriter w = storage.uploads().openWriter("repo", id, 0L)) {
+      w.write(ByteBuffer.wrap("hello ".getBytes(StandardCharsets.UTF_8)));
+    }
+    assertThatThrownBy(() -> storage.uploads().openWriter("repo", id, 3L))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.RANGE_INVALID));
+    try (UploadWriter w = storage.uploads().openWriter("repo", id, 6L)) {
+      w.write(ByteBuffer.wrap("world".getBytes(StandardCharsets.UTF_8)));
+    }
+    assertThat(storage.uploads().offset("repo", id)).isEqualTo(11);
+    Digest digest = Digest.sha256("hello world".getBytes(StandardCharsets.UTF_8));
+    assertThat(storage.uploads().complete("repo", id, digest)).isEqualTo(11);
+    assertThat(storage.blobs().isLinked("repo", digest)).isTrue();
+  }
+
+  @Test
+  void digestMismatchLeavesNothingBehind() throws IOException {
+    String id = storage.uploads().create("repo");
+    try (UploadWriter w = storage.uploads().openWriter("repo", id, null)) {
+      w.write(ByteBuffer.wrap("tampered".getBytes(StandardCharsets.UTF_8)));
+    }
+    Digest claimed = Digest.sha256("original".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> storage.uploads().complete("repo", id, claimed))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.DIGEST_MISMATCH));
+
+    assertThat(storage.blobStore().list()).isEmpty();
+    assertThat(storage.blobs().isLinked("repo", claimed)).isFalse();
+    try (Stream<Path> files = Files.walk(root)) {
+      assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void sessionsAreBoundToTheirRepository() {
+    String id = storage.uploads().create("alice/app");
+    assertThatThrownBy(() -> storage.uploads().offset("mallory/app", id))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.UPLOAD_UNKNOWN));
+    assertThatThrownBy(() -> storage.uploads().openWriter("alice/app", "../../../etc", null))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.UPLOAD_UNKNOWN));
+  }
+
+  @Test
+  void namesOutsideTheGrammarNeverBecomePaths() {
+    for (String bad : List.of("../etc", "a/../../b", "/abs", "a//b", "A", "_layers", "a/_uploads", "")) {
+      assertThatThrownBy(() -> storage.uploads().create(bad))
+          .as(bad)
+          .isInstanceOfSatisfying(StorageException.class,
+              e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.NAME_INVALID));
+    }
+    assertThatThrownBy(() -> storage.manifests().resolve("repo", "../x"))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.TAG_INVALID));
+  }
+
+  @Test
+  void concurrentPushesOfTheSameBlobAndTagAreSafe() throws Exception {
+    byte[] content = new byte[256 * 1024];
+    new java.util.Random(1).nextBytes(content);
+    Digest digest = Digest.sha256(content);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<Digest>> jobs = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        jobs.add(() -> push("repo", content));
+      }
+      for (Future<Digest> f : pool.invokeAll(jobs)) {
+        assertThat(f.get()).isEqualTo(digest);
+      }
+      byte[] manifest = manifest(digest, content.length);
+      List<Callable<Digest>> tags = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        tags.add(() -> storage.manifests().put("repo", "latest", MediaTypes.OCI_MANIFEST, manifest).digest());
+      }
+      for (Future<Digest> f : pool.invokeAll(tags)) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(Files.readAllBytes(storage.layout().blobData(digest))).isEqualTo(content);
+    assertThat(storage.manifests().get("repo", "latest").content()).isEqualTo(manifest(digest, content.length));
+    try (Stream<Path> files = Files.walk(root)) {
+      assertThat(files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void manifestsAreStoredByteExactAndMustReferenceKnownBlobs() {
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    Digest cfg = push("repo", config);
+    // Odd spacing and key order must survive: the digest is of these exact bytes.
+    byte[] manifest = ("{ \"schemaVersion\":2,  \"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+        + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + cfg
+        + "\",\"size\":2},\"layers\":[]}\n").getBytes(StandardCharsets.UTF_8);
+
+    Digest digest = storage.manifests().put("repo", "v1", MediaTypes.OCI_MANIFEST, manifest).digest();
+
+    assertThat(digest).isEqualTo(Digest.sha256(manifest));
+    StoredManifest byTag = storage.manifests().get("repo", "v1");
+    assertThat(byTag.content()).isEqualTo(manifest);
+    assertThat(byTag.mediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+    assertThat(storage.manifests().get("repo", digest.toString()).content()).isEqualTo(manifest);
+    assertThat(storage.manifests().tags("repo")).containsExactly("v1");
+
+    byte[] dangling = manifest(Digest.sha256("missing".getBytes(StandardCharsets.UTF_8)), 7);
+    assertThatThrownBy(() -> storage.manifests().put("repo", "v2", MediaTypes.OCI_MANIFEST, dangling))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.MANIFEST_BLOB_UNKNOWN));
+    assertThatThrownBy(() -> storage.manifests().put("repo", "v3", MediaTypes.OCI_INDEX, manifest))
+        .isInstanceOfSatisfying(StorageException.class,
+            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.MANIFEST_INVALID));
+  }
+
+  @Test
+  void abandonedSessionsArePurged() {
+    String id = storage.uploads().create("repo");
+    assertThat(storage.uploads().purge(Duration.ofHours(1))).isZero();
+    assertThat(storage.uploads().purge(Duration.ofMillis(-1))).isEqualTo(1);
+    assertThatThrownBy(() -> storage.uploads().offset("repo", id)).isInstanceOf(StorageException.class);
+  }
+
+  private static byte[] manifest(Digest layer, long size) {
+    return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{"
+        + "\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + layer + "\",\"size\":" + size
+        + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+  }
+}
