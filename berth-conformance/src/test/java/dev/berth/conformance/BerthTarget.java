@@ -23,7 +23,7 @@ final class BerthTarget implements Target {
   BerthTarget() throws Exception {
     dir = TempDirs.create("berth-conformance-berth-");
     Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users);
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users, true);
     server = RegistryServer.start(config,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }

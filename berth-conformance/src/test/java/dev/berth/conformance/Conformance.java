@@ -56,10 +56,7 @@ final class Conformance implements TestTemplateInvocationContextProvider {
         store.getOrComputeIfAbsent(Targets.class, k -> Targets.start(System.getenv()), Targets.class);
     List<TestTemplateInvocationContext> invocations = new ArrayList<>();
     for (Target target : targets.all()) {
-      invocations.add(new Invocation(target.name(), target, null, results));
-    }
-    if (targets.berthUnavailable() != null) {
-      invocations.add(new Invocation("berth", null, targets.berthUnavailable(), results));
+      invocations.add(new Invocation(target.name(), target, results));
     }
     return invocations.stream();
   }
@@ -72,7 +69,7 @@ final class Conformance implements TestTemplateInvocationContextProvider {
   }
 
   /** One check on one target: resolves the {@link Registry}, skips what does not apply, records. */
-  private record Invocation(String targetName, Target target, String unavailable, Results results)
+  private record Invocation(String targetName, Target target, Results results)
       implements TestTemplateInvocationContext, ParameterResolver, ExecutionCondition, TestWatcher {
 
     @Override
@@ -87,9 +84,6 @@ final class Conformance implements TestTemplateInvocationContextProvider {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-      if (unavailable != null) {
-        return ConditionEvaluationResult.disabled(unavailable);
-      }
       Optional<Method> method = context.getTestMethod();
       if (target.isReference() && method.isPresent() && beyondDistribution(method.get())
           && !Boolean.getBoolean(RUN_ALL_ON_REFERENCE)) {

@@ -1,6 +1,5 @@
 package dev.berth.conformance;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,54 +11,30 @@ import java.util.Map;
  */
 final class Targets implements AutoCloseable {
 
-  static final String BERTH_TARGET_CLASS = "dev.berth.conformance.BerthTarget";
-
   private final List<Target> targets;
-  /** Why a built-in target is missing (shown as a skipped check), or null. */
-  private final String berthUnavailable;
 
-  private Targets(List<Target> targets, String berthUnavailable) {
+  private Targets(List<Target> targets) {
     this.targets = targets;
-    this.berthUnavailable = berthUnavailable;
   }
 
   static Targets start(Map<String, String> env) {
     EnvironmentTarget external = EnvironmentTarget.fromEnvironment(env);
     if (external != null) {
-      return new Targets(List.of(external), null);
+      return new Targets(List.of(external));
     }
     List<Target> started = new ArrayList<>();
     started.add(DistributionTarget.start());
-    String unavailable = null;
     try {
-      started.add(startBerth());
-    } catch (ClassNotFoundException e) {
-      unavailable = "the Berth target is not compiled: berth-server has no RegistryServer yet"
-          + " (see the berth-target profile in berth-conformance/pom.xml)";
-    } catch (RuntimeException | Error e) {
+      started.add(new BerthTarget());
+    } catch (Exception | Error e) {
       started.forEach(Target::close);
-      throw e;
+      throw e instanceof RuntimeException re ? re : new IllegalStateException("could not start the Berth target", e);
     }
-    return new Targets(List.copyOf(started), unavailable);
-  }
-
-  private static Target startBerth() throws ClassNotFoundException {
-    Class<?> type = Class.forName(BERTH_TARGET_CLASS);
-    try {
-      return (Target) type.getDeclaredConstructor().newInstance();
-    } catch (InvocationTargetException e) {
-      throw new IllegalStateException("could not start the Berth server", e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("could not create " + BERTH_TARGET_CLASS, e);
-    }
+    return new Targets(List.copyOf(started));
   }
 
   List<Target> all() {
     return targets;
-  }
-
-  String berthUnavailable() {
-    return berthUnavailable;
   }
 
   @Override

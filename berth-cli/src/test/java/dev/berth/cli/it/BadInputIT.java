@@ -52,7 +52,7 @@ class BadInputIT {
 
   @Test
   void unknownHost() throws Exception {
-    BerthCli.Result r = cli.run("x\n", "login", "no-such-host.invalid", "-u", "u", "--password-stdin");
+    BerthCli.Result r = cli.runWithInput("x\n", "login", "no-such-host.invalid", "-u", "u", "--password-stdin");
     assertOneLineError(r);
     assertThat(r.err()).contains("no-such-host.invalid");
     assertThat(cli.dockerConfigDir().resolve("config.json")).doesNotExist();
@@ -77,7 +77,7 @@ class BadInputIT {
     Path config = corrupt.dockerConfigDir().resolve("config.json");
     String garbage = "{\"auths\": {\"a\": {\"auth\": \"x\"}},, oops";
     Files.writeString(config, garbage);
-    BerthCli.Result r = corrupt.run(PASSWORD + "\n", "login", server.host(), "-u", USER, "--password-stdin");
+    BerthCli.Result r = corrupt.runWithInput(PASSWORD + "\n", "login", server.host(), "-u", USER, "--password-stdin");
     assertOneLineError(r);
     assertThat(r.err()).contains(config.toString());
     assertThat(Files.readString(config)).isEqualTo(garbage);

@@ -1,14 +1,12 @@
 package dev.berth.cli.it;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.berth.testkit.Exec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the shaded {@code berth.jar} as a real process with its own HOME, DOCKER_CONFIG and
@@ -62,35 +60,20 @@ final class BerthCli {
     return cmd;
   }
 
-  Result run(String stdin, String... args) throws IOException, InterruptedException {
+  Result runWithInput(String stdin, String... args) {
     return exec(command(args), stdin);
   }
 
-  Result run(String... args) throws IOException, InterruptedException {
-    return run("", args);
+  Result run(String... args) {
+    return runWithInput("", args);
   }
 
   /** Runs any program (docker, skopeo) in the same environment. */
-  Result exec(List<String> command, String stdin) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().clear();
-    pb.environment().putAll(environment());
-    Path out = Files.createTempFile("berth-it", ".out");
-    Path err = Files.createTempFile("berth-it", ".err");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    try (var in = p.getOutputStream()) {
-      in.write(stdin.getBytes(StandardCharsets.UTF_8));
-    }
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("timed out: " + command);
-    }
-    try {
-      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+  Result exec(List<String> command, String stdin) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("XDG_") || k.startsWith("REGISTRY_AUTH"));
+    env.putAll(environment());
+    Exec.Result r = Exec.command(command).env(env).stdin(stdin).timeout(Duration.ofSeconds(120)).run();
+    return new Result(r.exitCode(), r.stdout(), r.stderr());
   }
 }

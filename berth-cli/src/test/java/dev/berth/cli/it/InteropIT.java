@@ -68,7 +68,7 @@ class InteropIT {
     assertThat(Files.readString(cli.dockerConfigDir().resolve("config.json"))).doesNotContain(host);
 
     // and what berth stores, docker removes
-    assertThat(cli.run(PASSWORD + "\n", "login", host, "-u", USER, "--password-stdin").exitCode()).isZero();
+    assertThat(cli.runWithInput(PASSWORD + "\n", "login", host, "-u", USER, "--password-stdin").exitCode()).isZero();
     assertThat(Files.readString(cli.dockerConfigDir().resolve("config.json"))).contains(host);
     assertThat(docker("", "logout", host).all()).contains("Removing login credentials for " + host);
     assertThat(Files.readString(cli.dockerConfigDir().resolve("config.json"))).doesNotContain(host);
@@ -102,10 +102,10 @@ class InteropIT {
   void berthClientAgainstDebianDistribution() throws Exception {
     try (var distribution = TestPeers.distribution(dir.resolve("distribution"), USER, PASSWORD)) {
       String host = distribution.host();
-      BerthCli.Result bad = cli.run("nope\n", "login", host, "-u", USER, "--password-stdin");
+      BerthCli.Result bad = cli.runWithInput("nope\n", "login", host, "-u", USER, "--password-stdin");
       assertThat(bad.exitCode()).as(bad.toString()).isNotZero();
       assertThat(bad.err()).contains(host);
-      BerthCli.Result login = cli.run(PASSWORD + "\n", "login", host, "-u", USER, "--password-stdin");
+      BerthCli.Result login = cli.runWithInput(PASSWORD + "\n", "login", host, "-u", USER, "--password-stdin");
       assertThat(login.exitCode()).as(login.toString()).isZero();
       Path image = dir.resolve("to-distribution.tar");
       TestPeers.dockerArchive(image, host + "/interop/distribution:1");

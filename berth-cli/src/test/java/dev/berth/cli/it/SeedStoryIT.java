@@ -82,7 +82,7 @@ class SeedStoryIT {
   @Order(2)
   void loginWithWrongPasswordChangesNothing() throws Exception {
     byte[] before = Files.readAllBytes(cli.dockerConfigDir().resolve("config.json"));
-    BerthCli.Result login = cli.run("wrong\n", "login", host, "-u", "myid@gmail.com", "--password-stdin");
+    BerthCli.Result login = cli.runWithInput("wrong\n", "login", host, "-u", "myid@gmail.com", "--password-stdin");
     assertThat(login.exitCode()).as(login.toString()).isNotZero();
     assertThat(login.err()).contains(host).contains("unauthorized");
     assertThat(login.err().lines()).hasSize(1);
@@ -92,7 +92,7 @@ class SeedStoryIT {
   @Test
   @Order(3)
   void loginStoresDockerFormatAndKeepsEverythingElse() throws Exception {
-    BerthCli.Result login = cli.run("s3cret-Passw0rd\n", "login", host, "-u", "myid@gmail.com", "--password-stdin");
+    BerthCli.Result login = cli.runWithInput("s3cret-Passw0rd\n", "login", host, "-u", "myid@gmail.com", "--password-stdin");
     assertThat(login.exitCode()).as(login.toString()).isZero();
     assertThat(login.out()).contains("Login Succeeded");
     assertThat(login.all()).contains("WARNING! Your password will be stored unencrypted in "
@@ -145,7 +145,7 @@ class SeedStoryIT {
   @Test
   @Order(7)
   void withCredentials131IsPullableAnd132DoesNotExist() throws Exception {
-    assertThat(cli.run("s3cret-Passw0rd\n", "login", host, "-u", "myid@gmail.com", "--password-stdin").exitCode()).isZero();
+    assertThat(cli.runWithInput("s3cret-Passw0rd\n", "login", host, "-u", "myid@gmail.com", "--password-stdin").exitCode()).isZero();
     assertThat(cli.run("rmi", image("131")).exitCode()).isZero();
     BerthCli.Result pull = cli.run("pull", image("131"));
     assertThat(pull.exitCode()).as(pull.toString()).isZero();
