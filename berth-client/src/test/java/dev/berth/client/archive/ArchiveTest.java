@@ -127,6 +127,17 @@ class ArchiveTest {
   }
 
   @Test
+  void theStoreItselfIsAnOciLayoutSkopeoCanRead() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+    var image = TestImages.image("store-layout", 2);
+    ImageStore store = store("s");
+    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("in.tar"), "layout:1"));
+    String digest = store.resolve("layout:1").target().digest().toString();
+    assertThat(skopeo("inspect", "--format", "{{.Digest}}", "oci:" + store.root() + ":docker.io/library/layout:1").trim())
+        .isEqualTo(digest);
+  }
+
+  @Test
   void rejectsWhatIsNotAnImageArchive() throws Exception {
     Path junk = Files.writeString(dir.resolve("junk.txt"), "not a tar");
     assertThatThrownBy(() -> new ArchiveLoader(store("s")).load(junk)).hasMessageContaining(junk.toString());

@@ -65,8 +65,14 @@ public final class TestImages {
      * index.json entry (e.g. {@code io.containerd.image.name}); returns the manifest digest.
      */
     public Digest writeOciLayout(Path dir, java.util.Map<String, String> annotations) throws IOException {
+      String manifest = writeManifestInto(dir);
+      writeIndexJson(dir, manifest, annotations);
+      return Digest.parse(manifest.replaceAll(".*\"digest\":\"([^\"]+)\".*", "$1"));
+    }
+
+    /** Blobs and manifest into {@code dir}'s blobs/sha256; returns the manifest's descriptor JSON. */
+    String writeManifestInto(Path dir) throws IOException {
       Files.createDirectories(dir.resolve("blobs/sha256"));
-      Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
       StringBuilder layerJson = new StringBuilder();
       for (byte[] layer : layers) {
         byte[] gz = gzip(layer);
@@ -78,12 +84,7 @@ public final class TestImages {
           + descriptor(MediaTypes.OCI_CONFIG, configDigest, config.length, "") + ",\"layers\":[" + layerJson + "]}")
           .getBytes(StandardCharsets.UTF_8);
       Digest manifestDigest = writeBlob(dir, manifest);
-      StringBuilder ann = new StringBuilder();
-      annotations.forEach((k, v) -> ann.append(ann.isEmpty() ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
-      String extra = annotations.isEmpty() ? "" : ",\"annotations\":{" + ann + "}";
-      Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX
-          + "\",\"manifests\":[" + descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length, extra) + "]}");
-      return manifestDigest;
+      return descriptor(MediaTypes.OCI_MANIFEST, manifestDigest, manifest.length, "");
     }
 
     /** The OCI layout of {@link #writeOciLayout} packed into a tar; returns the manifest digest. */
@@ -100,6 +101,34 @@ public final class TestImages {
       }
       return digest;
     }
+  }
+
+  /**
+   * A multi-arch OCI layout: an image index listing {@code amd64} as linux/amd64 and {@code arm64}
+   * as linux/arm64/v8; the index is the index.json entry. Returns the index digest.
+   */
+  public static Digest writeMultiArchLayout(Path dir, java.util.Map<String, String> annotations,
+      TestImage amd64, TestImage arm64) throws IOException {
+    String a = amd64.writeManifestInto(dir);
+    String b = arm64.writeManifestInto(dir);
+    a = a.substring(0, a.length() - 1) + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}";
+    b = b.substring(0, b.length() - 1) + ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}}";
+    // arm64 first, so choosing linux/amd64 is a real choice and not "the first"
+    byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[" + b + "," + a + "]}")
+        .getBytes(StandardCharsets.UTF_8);
+    Digest indexDigest = writeBlob(dir, index);
+    writeIndexJson(dir, descriptor(MediaTypes.OCI_INDEX, indexDigest, index.length, ""), annotations);
+    return indexDigest;
+  }
+
+  private static void writeIndexJson(Path dir, String entry, java.util.Map<String, String> annotations) throws IOException {
+    Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    StringBuilder ann = new StringBuilder();
+    annotations.forEach((k, v) -> ann.append(ann.isEmpty() ? "" : ",").append('"').append(k).append("\":\"").append(v).append('"'));
+    String withAnnotations = annotations.isEmpty() ? entry
+        : entry.substring(0, entry.length() - 1) + ",\"annotations\":{" + ann + "}}";
+    Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX
+        + "\",\"manifests\":[" + withAnnotations + "]}");
   }
 
   /** An image of {@code layerCount} small layers whose content follows from {@code seed}. */

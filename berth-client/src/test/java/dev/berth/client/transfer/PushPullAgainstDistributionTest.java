@@ -121,4 +121,29 @@ class PushPullAgainstDistributionTest {
         .push(stored, ref)).isInstanceOfSatisfying(RegistryException.class,
             e -> assertThat(e.reason()).isEqualTo("unauthorized: authentication required"));
   }
+
+  @Test
+  void aMultiArchIndexIsPushedWholeAndPulledAsIndexPlusLinuxAmd64() throws Exception {
+    var amd64 = TestImages.image("multi-amd64", 2);
+    var arm64 = TestImages.image("multi-arm64", 1);
+    Reference ref = Reference.parse(registry.host() + "/multi/arch:1");
+    Path layout = dir.resolve("layout");
+    var indexDigest = TestImages.writeMultiArchLayout(layout,
+        java.util.Map.of("io.containerd.image.name", ref.canonical()), amd64, arm64);
+    ImageStore local = ImageStore.open(dir.resolve("local"));
+    new ArchiveLoader(local).load(layout);
+    StoredImage stored = local.resolve(ref.familiar());
+    assertThat(stored.isIndex()).isTrue();
+    assertThat(stored.id()).isEqualTo(amd64.configDigest());
+
+    Pusher.Result pushed = new Pusher(local, client(ref, alice(), true), l -> { }).push(stored, ref);
+    assertThat(pushed.digest()).isEqualTo(indexDigest);
+
+    ImageStore empty = ImageStore.open(dir.resolve("empty"));
+    StoredImage pulled = new Puller(empty, client(ref, alice(), false), l -> { }).pull(ref);
+    assertThat(pulled.target().digest()).isEqualTo(indexDigest);
+    assertThat(pulled.id()).isEqualTo(amd64.configDigest());
+    assertThat(empty.hasBlob(arm64.configDigest())).isFalse();
+    arm64.layerDigests().forEach(d -> assertThat(empty.hasBlob(d)).isFalse());
+  }
 }
