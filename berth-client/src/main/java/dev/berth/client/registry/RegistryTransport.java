@@ -103,9 +103,15 @@ public final class RegistryTransport {
   }
 
   private HttpResponse<InputStream> send(RegistryCall<?> call, URI uri, String auth) throws IOException {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(uri).method(call.method(), call.body());
+    HttpRequest.Builder builder;
+    try {
+      builder = HttpRequest.newBuilder(uri).method(call.method(), call.body());
+    } catch (java.io.UncheckedIOException e) {
+      throw new IOException("Tried to " + call.attempt() + " but failed because: " + e.getCause().getMessage(), e.getCause());
+    }
     call.headers().forEach(builder::header);
-    if (auth != null) {
+    // an upload Location may point elsewhere: credentials go to the registry's own origin only
+    if (auth != null && sameOrigin(uri, endpoint.baseUri())) {
       builder.header("Authorization", auth);
     }
     try {

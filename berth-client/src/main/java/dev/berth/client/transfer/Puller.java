@@ -35,9 +35,10 @@ public final class Puller {
 
   public StoredImage pull(Reference ref) throws IOException {
     String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
-    progress.accept(reference + ": Pulling from " + ref.familiarRepository().replaceFirst("^" + java.util.regex.Pattern.quote(ref.domain() + "/"), ""));
     Optional<Digest> before = currentTarget(ref);
     var top = client.getManifest(reference);
+    // like docker, announce the pull once the registry has answered for the name
+    progress.accept(reference + ": Pulling from " + pathAsDockerShowsIt(ref));
     String topType = mediaTypeOf(top.content(), top.mediaType());
     store.putBlob(top.content());
     Descriptor target = new Descriptor(topType, top.digest(), top.content().length);
@@ -70,6 +71,11 @@ public final class Puller {
     progress.accept("Status: " + (upToDate ? "Image is up to date for " : "Downloaded newer image for ") + ref.familiar());
     progress.accept(ref.canonical());
     return store.resolveEntry(target).orElseThrow();
+  }
+
+  /** {@code library/ubuntu} on Docker Hub, the path on any other registry. */
+  private static String pathAsDockerShowsIt(Reference ref) {
+    return ref.path();
   }
 
   private Optional<Digest> currentTarget(Reference ref) throws IOException {

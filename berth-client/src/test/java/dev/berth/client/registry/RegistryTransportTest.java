@@ -136,6 +136,35 @@ class RegistryTransportTest {
   }
 
   @Test
+  void anUploadLocationOnAnotherOriginGetsNoCredentials() throws Exception {
+    HttpServer elsewhere = server();
+    List<String> elsewhereAuth = new CopyOnWriteArrayList<>();
+    elsewhere.createContext("/", ex -> {
+      elsewhereAuth.add(ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Authorization"));
+      ex.getRequestBody().readAllBytes();
+      ex.getResponseHeaders().add("Location", "http://" + host(elsewhere) + "/upload/2");
+      ex.sendResponseHeaders(ex.getRequestMethod().equals("PUT") ? 201 : 202, -1);
+      ex.close();
+    });
+    HttpServer registry = server();
+    registry.createContext("/", ex -> {
+      if (ex.getRequestHeaders().getFirst("Authorization") == null) {
+        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"r\"");
+        ex.sendResponseHeaders(401, -1);
+      } else {
+        ex.getResponseHeaders().add("Location", "http://" + host(elsewhere) + "/upload/1");
+        ex.sendResponseHeaders(202, -1);
+      }
+      ex.close();
+    });
+    Path file = java.nio.file.Files.writeString(dir.resolve("blob"), "blob");
+    RegistryClient client = new RegistryClient(RegistryTransport.newHttpClient(), RegistryEndpoint.forHost(host(registry)),
+        "a/b", new BasicOnlyAuthenticator(Optional.of(new Credentials("u", "p"))), true);
+    client.pushBlob(Digest.sha256("blob".getBytes(StandardCharsets.UTF_8)), file, 4);
+    assertThat(elsewhereAuth).containsExactly("PATCH null", "PUT null");
+  }
+
+  @Test
   void aBlobThatDoesNotMatchItsDigestIsNotStored() throws Exception {
     HttpServer server = server();
     server.createContext("/", ex -> {
