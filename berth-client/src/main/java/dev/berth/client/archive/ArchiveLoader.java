@@ -130,8 +130,10 @@ public final class ArchiveLoader {
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) m;
         String config = Json.string(map, "Config");
-        if (config != null && config.endsWith(configDigest.encoded())
-            || config != null && config.endsWith(configDigest.encoded() + ".json")) {
+        // docker 25+ writes blobs/sha256/<hex>; older docker <hex>.json
+        boolean sameConfig = config != null
+            && (config.endsWith(configDigest.encoded()) || config.endsWith(configDigest.encoded() + ".json"));
+        if (sameConfig) {
           for (Object tag : Json.array(map, "RepoTags")) {
             if (tag instanceof String s) {
               names.add(parseName(s));

@@ -29,6 +29,14 @@ public interface RegistryCall<T> {
     return HttpRequest.BodyPublishers.noBody();
   }
 
+  /**
+   * How long to wait for the response headers; null for calls whose request body is a blob (the
+   * answer only comes after the whole upload).
+   */
+  default java.time.Duration timeout() {
+    return java.time.Duration.ofMinutes(2);
+  }
+
   /** Blob downloads may be redirected to storage; nothing else is. */
   default boolean followRedirects() {
     return false;

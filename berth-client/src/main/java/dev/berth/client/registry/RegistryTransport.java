@@ -110,6 +110,9 @@ public final class RegistryTransport {
       throw new IOException("Tried to " + call.attempt() + " but failed because: " + e.getCause().getMessage(), e.getCause());
     }
     call.headers().forEach(builder::header);
+    if (call.timeout() != null) {
+      builder.timeout(call.timeout());
+    }
     // an upload Location may point elsewhere: credentials go to the registry's own origin only
     if (auth != null && sameOrigin(uri, endpoint.baseUri())) {
       builder.header("Authorization", auth);
@@ -130,6 +133,10 @@ public final class RegistryTransport {
         return new RegistryUnreachableException("unknown registry host: " + uri.getHost()
             + " (tried to " + call.attempt() + ")");
       }
+    }
+    if (e instanceof java.net.http.HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)) {
+      return new RegistryUnreachableException("Tried to " + call.attempt() + " but failed because: registry "
+          + uri.getAuthority() + " did not answer in time");
     }
     if (e instanceof HttpConnectTimeoutException) {
       return new RegistryUnreachableException("timed out connecting to registry " + uri.getAuthority()

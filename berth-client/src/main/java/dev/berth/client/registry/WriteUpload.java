@@ -39,6 +39,11 @@ record WriteUpload(URI uri, String repository, Digest digest, Path file, long si
   }
 
   @Override
+  public java.time.Duration timeout() {
+    return null;
+  }
+
+  @Override
   public boolean accepts(int status) {
     return status == 202;
   }

@@ -234,6 +234,8 @@ public final class ImageStore {
     resolveEntry(target).orElseThrow(() -> new StoreException(
         "cannot add image " + target.digest() + ": its manifest or config is missing from the store"));
     withLock(() -> {
+      // under the lock garbage collection cannot run, so what is complete now stays complete
+      requireComplete(target);
       List<Descriptor> entries = new ArrayList<>(readIndex());
       Descriptor bare = target.withAnnotations(Map.of());
       if (names.isEmpty()) {
@@ -306,6 +308,34 @@ public final class ImageStore {
       }
       return deleted;
     });
+  }
+
+  /**
+   * Refuses to name an image whose blobs are not all here (a concurrent {@code rmi} may have
+   * collected a layer a pull counted on): for an index, every child present must be complete.
+   */
+  private void requireComplete(Descriptor target) throws IOException {
+    List<Descriptor> manifests = new ArrayList<>();
+    if (MediaTypes.isIndex(target.mediaType())) {
+      for (Descriptor child : ImageIndex.parse(readSmallBlob(target.digest()), "index " + target.digest()).manifests()) {
+        if (hasBlob(child.digest()) && !MediaTypes.isIndex(child.mediaType())) {
+          manifests.add(child);
+        }
+      }
+    } else {
+      manifests.add(target);
+    }
+    for (Descriptor m : manifests) {
+      Manifest manifest = Manifest.parse(readSmallBlob(m.digest()), m.mediaType(), "manifest " + m.digest());
+      List<Descriptor> blobs = new ArrayList<>(manifest.layers());
+      blobs.add(manifest.config());
+      for (Descriptor blob : blobs) {
+        if (!hasBlob(blob.digest())) {
+          throw new StoreException("cannot name image " + target.digest() + ": blob " + blob.digest()
+              + " is missing from the store (removed meanwhile?); try again");
+        }
+      }
+    }
   }
 
   /** Manifests, configs and layers reachable from {@code d} and present locally. */

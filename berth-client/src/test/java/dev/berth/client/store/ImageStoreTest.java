@@ -94,6 +94,18 @@ class ImageStoreTest {
   }
 
   @Test
+  void anImageWhoseLayerVanishedCannotBeNamed() throws Exception {
+    ImageStore store = ImageStore.open(dir.resolve("images"));
+    var image = TestImages.image("vanish", 2);
+    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("v.tar"), "v:1"));
+    StoredImage stored = store.resolve("v:1");
+    Files.delete(store.blobPath(image.layerDigests().get(1)));
+    assertThatThrownBy(() -> store.addImage(stored.target(), List.of(Reference.parse("v:2"))))
+        .isInstanceOf(StoreException.class).hasMessageContaining(image.layerDigests().get(1).toString());
+    assertThat(store.list()).extracting(i -> i.name().familiar()).containsExactly("v:1");
+  }
+
+  @Test
   void concurrentNamingLosesNoUpdate() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("images"));
     new ArchiveLoader(store).load(TestImages.image("c", 1).writeDockerSave(dir.resolve("c.tar"), "c:0"));
