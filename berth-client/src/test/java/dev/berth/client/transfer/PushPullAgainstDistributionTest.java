@@ -146,4 +146,51 @@ class PushPullAgainstDistributionTest {
     assertThat(empty.hasBlob(arm64.configDigest())).isFalse();
     arm64.layerDigests().forEach(d -> assertThat(empty.hasBlob(d)).isFalse());
   }
+
+  @Test
+  void aBlobTamperedWithInTheRegistryIsRejectedAndNotStored() throws Exception {
+    ImageStore local = ImageStore.open(dir.resolve("local"));
+    var image = TestImages.image("tampered", 1);
+    Reference ref = Reference.parse(registry.host() + "/tampered/image:1");
+    new ArchiveLoader(local).load(image.writeDockerSave(dir.resolve("in.tar"), ref.familiar()));
+    new Pusher(local, client(ref, alice(), true), l -> { }).push(local.resolve(ref.familiar()), ref);
+    var layer = image.layerDigests().get(0);
+    Path data = registryDir.resolve("storage/docker/registry/v2/blobs/sha256")
+        .resolve(layer.encoded().substring(0, 2)).resolve(layer.encoded()).resolve("data");
+    byte[] bytes = java.nio.file.Files.readAllBytes(data);
+    bytes[bytes.length / 2] ^= 1;
+    java.nio.file.Files.write(data, bytes);
+
+    ImageStore empty = ImageStore.open(dir.resolve("empty"));
+    assertThatThrownBy(() -> new Puller(empty, client(ref, alice(), false), l -> { }).pull(ref))
+        .hasMessageContaining("Tried to pull blob " + layer).hasMessageContaining("digest mismatch");
+    assertThat(empty.hasBlob(layer)).isFalse();
+    assertThat(empty.list()).isEmpty();
+  }
+
+  @Test
+  void pullsADockerSchema2ImageSkopeoPushedAndPushesItBackByteExact() throws Exception {
+    assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+    var image = TestImages.image("from-skopeo", 2);
+    Path layout = dir.resolve("layout");
+    image.writeOciLayout(layout, java.util.Map.of("org.opencontainers.image.ref.name", "v1"));
+    Path authFile = dir.resolve("auth.json");
+    java.nio.file.Files.writeString(authFile, "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\""
+        + java.util.Base64.getEncoder().encodeToString("alice:s3cret-pw".getBytes()) + "\"}}}");
+    Reference ref = Reference.parse(registry.host() + "/skopeo/pushed:1");
+    Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "-q", "--format", "v2s2",
+        "--dest-tls-verify=false", "--dest-authfile", authFile.toString(), "oci:" + layout + ":v1",
+        "docker://" + ref.canonical()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+
+    ImageStore local = ImageStore.open(dir.resolve("local"));
+    StoredImage pulled = new Puller(local, client(ref, alice(), false), l -> { }).pull(ref);
+    assertThat(pulled.target().mediaType()).isEqualTo(dev.berth.model.MediaTypes.DOCKER_MANIFEST);
+    assertThat(pulled.id()).isEqualTo(image.configDigest());
+
+    Reference back = ref.withTag("2");
+    Pusher.Result pushed = new Pusher(local, client(back, alice(), true), l -> { }).push(pulled, back);
+    assertThat(pushed.digest()).isEqualTo(pulled.target().digest());
+  }
 }
