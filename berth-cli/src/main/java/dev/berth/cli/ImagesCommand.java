@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -54,12 +57,20 @@ final class ImagesCommand implements Callable<Integer> {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"});
       Instant now = Instant.now();
+      // newest first, as docker lists them
+      Map<StoredImage, Instant> createdAt = new HashMap<>();
       for (StoredImage image : images) {
+        createdAt.put(image, created(store, image));
+      }
+      List<StoredImage> sorted = new ArrayList<>(images);
+      sorted.sort(Comparator.comparing((StoredImage i) -> createdAt.get(i), Comparator.nullsLast(Comparator.reverseOrder())));
+      for (StoredImage image : sorted) {
+        Instant created = createdAt.get(image);
         rows.add(new String[] {
           image.name() == null ? "<none>" : image.name().familiarRepository(),
           image.name() == null ? "<none>" : image.name().tag(),
           image.id().shortId(),
-          created(store, image, now),
+          created == null ? "N/A" : humanDuration(Duration.between(created, now)) + " ago",
           humanSize(image.manifest().contentSize()),
         });
       }
@@ -89,15 +100,13 @@ final class ImagesCommand implements Callable<Integer> {
     }
   }
 
-  private static String created(ImageStore store, StoredImage image, Instant now) {
+  /** The config's {@code created} time, or null when absent or unreadable. */
+  private static Instant created(ImageStore store, StoredImage image) {
     try {
       String created = Json.string(Json.parseObject(store.readSmallBlob(image.id()), "config"), "created");
-      if (created == null) {
-        return "N/A";
-      }
-      return humanDuration(Duration.between(OffsetDateTime.parse(created).toInstant(), now)) + " ago";
+      return created == null ? null : OffsetDateTime.parse(created).toInstant();
     } catch (IOException | RuntimeException e) {
-      return "N/A";
+      return null;
     }
   }
 
