@@ -1,12 +1,27 @@
 package dev.berth.cli;
 
+import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.registry.RegistryClient;
+import dev.berth.client.registry.RegistryException;
+import dev.berth.client.store.ImageStore;
+import dev.berth.client.transfer.Puller;
+import dev.berth.model.ErrorCode;
+import dev.berth.model.Reference;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until implemented; fails loudly rather than pretending. */
-@Command(name = "pull", description = "not implemented yet")
+/**
+ * {@code berth pull NAME[:TAG|@DIGEST]}: fetches an image into the local store, verifying every
+ * blob as it streams in. From a multi-arch index, linux/amd64 (else the first platform) is pulled.
+ */
+@Command(name = "pull", description = "Download an image from a registry")
 final class PullCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]")
+  String image;
 
   public PullCommand(CliContext context) {
     this.context = context;
@@ -14,6 +29,24 @@ final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("berth pull is not implemented yet");
+    Reference ref = ImageArgs.parse(image);
+    try {
+      ImageStore store = ClientFactory.imageStore(context);
+      RegistryEndpoint endpoint = ClientFactory.endpointFor(ref);
+      RegistryClient client = new RegistryClient(ClientFactory.httpClient(), endpoint, ref.path(),
+          ClientFactory.authenticatorFor(context, ref.domain(), endpoint), false);
+      new Puller(store, client, context.out()::println).pull(ref);
+      return 0;
+    } catch (RegistryException e) {
+      if (e.isAuthFailure()) {
+        throw new UserError(e.reason() + " (pulling from " + ref.repository() + "); run '" + ImageArgs.loginCommand(ref) + "'");
+      }
+      if (e.code() == ErrorCode.MANIFEST_UNKNOWN || e.code() == ErrorCode.NAME_UNKNOWN || e.status() == 404) {
+        throw new UserError("manifest for " + ref.familiar() + " not found: " + e.reason());
+      }
+      throw ImageArgs.failure(e);
+    } catch (IOException e) {
+      throw ImageArgs.failure(e);
+    }
   }
 }

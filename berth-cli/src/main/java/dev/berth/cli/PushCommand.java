@@ -1,12 +1,27 @@
 package dev.berth.cli;
 
+import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.registry.RegistryClient;
+import dev.berth.client.registry.RegistryException;
+import dev.berth.client.store.ImageStore;
+import dev.berth.client.store.StoredImage;
+import dev.berth.client.transfer.Pusher;
+import dev.berth.model.Reference;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until implemented; fails loudly rather than pretending. */
-@Command(name = "push", description = "not implemented yet")
+/**
+ * {@code berth push NAME[:TAG]}: sends a named image to its registry. Missing or wrong credentials
+ * fail at the first 401 with the registry's message and the login to run.
+ */
+@Command(name = "push", description = "Upload an image to a registry")
 final class PushCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @Parameters(index = "0", paramLabel = "NAME[:TAG]")
+  String image;
 
   public PushCommand(CliContext context) {
     this.context = context;
@@ -14,6 +29,22 @@ final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("berth push is not implemented yet");
+    Reference ref = ImageArgs.parse(image);
+    try {
+      ImageStore store = ClientFactory.imageStore(context);
+      StoredImage stored = ImageArgs.named(store, ref);
+      RegistryEndpoint endpoint = ClientFactory.endpointFor(ref);
+      RegistryClient client = new RegistryClient(ClientFactory.httpClient(), endpoint, ref.path(),
+          ClientFactory.authenticatorFor(context, ref.domain(), endpoint), true);
+      new Pusher(store, client, context.out()::println).push(stored, ref);
+      return 0;
+    } catch (RegistryException e) {
+      if (e.isAuthFailure()) {
+        throw new UserError(e.reason() + " (pushing to " + ref.repository() + "); run '" + ImageArgs.loginCommand(ref) + "'");
+      }
+      throw ImageArgs.failure(e);
+    } catch (IOException e) {
+      throw ImageArgs.failure(e);
+    }
   }
 }

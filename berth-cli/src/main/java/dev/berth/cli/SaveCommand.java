@@ -1,12 +1,34 @@
 package dev.berth.cli;
 
+import dev.berth.client.archive.ArchiveSaver;
+import dev.berth.client.store.AtomicFiles;
+import dev.berth.client.store.ImageStore;
+import dev.berth.client.store.StoredImage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until implemented; fails loudly rather than pretending. */
-@Command(name = "save", description = "not implemented yet")
+/**
+ * {@code berth save IMAGE... -o FILE}: a tar that docker load (either layout), skopeo and berth
+ * load accept. The file appears whole or not at all.
+ */
+@Command(name = "save", description = "Save one or more images to a tar archive (streamed to STDOUT by default)")
 final class SaveCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @Parameters(arity = "1..*", paramLabel = "IMAGE")
+  List<String> images;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to a file, instead of STDOUT")
+  Path output;
 
   public SaveCommand(CliContext context) {
     this.context = context;
@@ -14,6 +36,33 @@ final class SaveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("berth save is not implemented yet");
+    try {
+      ImageStore store = ClientFactory.imageStore(context);
+      List<ArchiveSaver.Item> items = new ArrayList<>();
+      for (String text : images) {
+        StoredImage image = store.resolve(text);
+        items.add(new ArchiveSaver.Item(image, ImageArgs.namedBy(text, image) ? image.name() : null));
+      }
+      if (output == null) {
+        if (context.console() != null) {
+          throw new UserError("cowardly refusing to save to a terminal. Use the -o flag or redirect");
+        }
+        new ArchiveSaver(store).save(items, context.out());
+        context.out().flush();
+        return 0;
+      }
+      if (Files.isDirectory(output)) {
+        throw new UserError("cannot save to " + output + ": it is a directory");
+      }
+      try (AtomicFiles.Pending pending = AtomicFiles.Pending.beside(output)) {
+        try (OutputStream out = new BufferedOutputStream(pending.open(), 64 * 1024)) {
+          new ArchiveSaver(store).save(items, out);
+        }
+        pending.commit(output);
+      }
+      return 0;
+    } catch (IOException e) {
+      throw ImageArgs.failure(e);
+    }
   }
 }

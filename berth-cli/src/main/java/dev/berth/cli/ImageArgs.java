@@ -1,0 +1,63 @@
+package dev.berth.cli;
+
+import dev.berth.client.registry.RegistryException;
+import dev.berth.client.store.ImageStore;
+import dev.berth.client.store.StoredImage;
+import dev.berth.model.Reference;
+import java.io.IOException;
+
+/** Shared by the image commands: parsing names and turning client failures into one-line errors. */
+final class ImageArgs {
+
+  /** docker's reference grammar and normalisation; a bad value is named in the error. */
+  static Reference parse(String text) {
+    try {
+      return Reference.parse(text);
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage();
+      if (!message.startsWith("invalid reference format")) {
+        message = "invalid reference format: " + message;
+      }
+      if (!message.contains(text)) {
+        message = message + " (" + text + ")";
+      }
+      throw new UserError(message);
+    }
+  }
+
+  /** Whether {@code text} found {@code image} by its name (not by an image-id prefix). */
+  static boolean namedBy(String text, StoredImage image) {
+    if (image.name() == null) {
+      return false;
+    }
+    try {
+      return Reference.parse(text).repository().equals(image.name().repository());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The stored image with exactly this name (push only sends named images, as docker does). */
+  static StoredImage named(ImageStore store, Reference ref) throws IOException {
+    for (StoredImage image : store.list()) {
+      if (image.name() != null && image.name().canonical().equals(ref.canonical())) {
+        return image;
+      }
+    }
+    throw new UserError("An image does not exist locally with the tag: " + ref.familiar());
+  }
+
+  /** The login hint's host: nothing for Docker Hub, as {@code docker login} needs none. */
+  static String loginCommand(Reference ref) {
+    return ref.domain().equals(Reference.DOCKER_HUB) ? "berth login" : "berth login " + ref.domain();
+  }
+
+  static UserError failure(IOException e) {
+    if (e instanceof RegistryException re) {
+      return new UserError(re.getMessage());
+    }
+    return new UserError(e.getMessage() != null ? e.getMessage() : e.toString());
+  }
+
+  private ImageArgs() {}
+}

@@ -1,0 +1,56 @@
+package dev.berth.client.registry;
+
+import dev.berth.client.image.Json;
+import dev.berth.model.ErrorCode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/** Reads {@code {"errors":[{"code":"UNAUTHORIZED","message":"..."}]}} into a {@link RegistryException}. */
+final class ErrorBodies {
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+
+  static RegistryException read(String attempt, int status, InputStream body) {
+    ErrorCode code = fromStatus(status);
+    String message = null;
+    try {
+      byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_ERROR_BODY);
+      if (bytes.length > 0) {
+        Map<String, Object> json = Json.parseObject(bytes, "error body");
+        List<Object> errors = Json.array(json, "errors");
+        if (!errors.isEmpty() && errors.get(0) instanceof Map<?, ?> first) {
+          Object c = first.get("code");
+          Object m = first.get("message");
+          if (c instanceof String s) {
+            ErrorCode parsed = ErrorCode.fromCode(s);
+            if (parsed != ErrorCode.UNKNOWN || code == ErrorCode.UNKNOWN) {
+              code = parsed;
+            }
+          }
+          if (m instanceof String s && !s.isBlank()) {
+            message = s;
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not a registry error body (a proxy's HTML page, say): the status speaks instead
+    }
+    if (message == null) {
+      message = code == ErrorCode.UNKNOWN ? "HTTP status " + status : code.message();
+    }
+    return new RegistryException(attempt, status, code, message);
+  }
+
+  static ErrorCode fromStatus(int status) {
+    return switch (status) {
+      case 401 -> ErrorCode.UNAUTHORIZED;
+      case 403 -> ErrorCode.DENIED;
+      case 405 -> ErrorCode.UNSUPPORTED;
+      case 429 -> ErrorCode.TOOMANYREQUESTS;
+      default -> ErrorCode.UNKNOWN;
+    };
+  }
+
+  private ErrorBodies() {}
+}

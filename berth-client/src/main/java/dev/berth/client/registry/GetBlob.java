@@ -1,0 +1,39 @@
+package dev.berth.client.registry;
+
+import dev.berth.model.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+
+/**
+ * {@code GET /v2/<name>/blobs/<digest>}: streams the blob to a sink (which verifies the digest
+ * as it writes). Redirects to storage are followed, without our credentials.
+ */
+record GetBlob<T>(URI uri, String repository, Digest digest, Sink<T> sink) implements RegistryCall<T> {
+
+  /** Consumes the body stream. */
+  interface Sink<T> {
+    T accept(InputStream body) throws IOException;
+  }
+
+  @Override
+  public String attempt() {
+    return "pull blob " + digest + " from " + repository;
+  }
+
+  @Override
+  public String method() {
+    return "GET";
+  }
+
+  @Override
+  public boolean followRedirects() {
+    return true;
+  }
+
+  @Override
+  public T handle(HttpResponse<InputStream> response) throws IOException {
+    return sink.accept(response.body());
+  }
+}

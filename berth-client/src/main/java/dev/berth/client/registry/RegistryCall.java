@@ -1,0 +1,63 @@
+package dev.berth.client.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/**
+ * One registry endpoint as data (method, URI, headers, body) plus the function that reads its
+ * answer. {@link RegistryTransport} owns everything else: authentication, redirects, and turning
+ * error statuses into {@link RegistryException}s.
+ */
+public interface RegistryCall<T> {
+  /** What is being attempted, for errors: {@code push blob sha256:… to host/repo}. */
+  String attempt();
+
+  String method();
+
+  URI uri();
+
+  default Map<String, String> headers() {
+    return Map.of();
+  }
+
+  /** Must be replayable: the transport may send it twice (once more after a 401 challenge). */
+  default HttpRequest.BodyPublisher body() {
+    return HttpRequest.BodyPublishers.noBody();
+  }
+
+  /**
+   * How long to wait for the response headers; null for calls whose request body is a blob (the
+   * answer only comes after the whole upload).
+   */
+  default java.time.Duration timeout() {
+    return java.time.Duration.ofMinutes(2);
+  }
+
+  /** Blob downloads may be redirected to storage; nothing else is. */
+  default boolean followRedirects() {
+    return false;
+  }
+
+  /** Statuses {@link #handle} understands; anything else is an error. */
+  default boolean accepts(int status) {
+    return status >= 200 && status < 300;
+  }
+
+  /** Reads an accepted response; the transport closes the body afterwards. */
+  T handle(HttpResponse<InputStream> response) throws IOException;
+
+  /** The {@code Location} of a response, resolved against the request URI. */
+  static URI location(HttpResponse<?> response, String what) throws IOException {
+    String location = response.headers().firstValue("Location").orElseThrow(
+        () -> new IOException("the registry sent no Location for " + what));
+    try {
+      return response.uri().resolve(location);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("the registry sent an invalid Location for " + what + ": " + location);
+    }
+  }
+}

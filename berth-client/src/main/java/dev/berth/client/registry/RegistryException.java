@@ -1,0 +1,55 @@
+package dev.berth.client.registry;
+
+import dev.berth.model.ErrorCode;
+import java.io.IOException;
+
+/**
+ * The registry refused: its own error code and message (from the JSON error body, else from the
+ * status), and what we were trying to do. {@link #reason()} is docker's wording,
+ * {@code unauthorized: authentication required}.
+ */
+public final class RegistryException extends IOException {
+  private final ErrorCode code;
+  private final int status;
+  private final String detail;
+  private final String attempt;
+
+  public RegistryException(String attempt, int status, ErrorCode code, String detail) {
+    super("Tried to " + attempt + " but failed because: " + display(code) + ": " + detail, null);
+    this.attempt = attempt;
+    this.status = status;
+    this.code = code;
+    this.detail = detail;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The registry's message without the code. */
+  public String detail() {
+    return detail;
+  }
+
+  public String attempt() {
+    return attempt;
+  }
+
+  /** {@code unauthorized: authentication required}. */
+  public String reason() {
+    return display(code) + ": " + detail;
+  }
+
+  /** As distribution's errcode prints a code: lower case, underscores as spaces ({@code manifest unknown}). */
+  static String display(ErrorCode code) {
+    return code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
+
+  public boolean isAuthFailure() {
+    return code == ErrorCode.UNAUTHORIZED || code == ErrorCode.DENIED || status == 401 || status == 403;
+  }
+}

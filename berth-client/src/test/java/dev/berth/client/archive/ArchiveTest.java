@@ -1,0 +1,175 @@
+package dev.berth.client.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.client.store.ImageStore;
+import dev.berth.client.store.StoredImage;
+import dev.berth.client.testing.TestImages;
+import dev.berth.model.Digest;
+import dev.berth.model.MediaTypes;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchiveTest {
+  @TempDir Path dir;
+
+  private ImageStore store(String name) throws IOException {
+    return ImageStore.open(dir.resolve(name));
+  }
+
+  @Test
+  void loadsADockerSaveTarKeepingLayersAsTheyAre() throws Exception {
+    var image = TestImages.image("docker-save", 3);
+    ImageStore store = store("s");
+    List<LoadedImage> loaded = new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("x.tar"), "x:1", "localhost:5000/y/z:2"));
+
+    assertThat(loaded).extracting(LoadedImage::message)
+        .containsExactly("Loaded image: x:1", "Loaded image: localhost:5000/y/z:2");
+    StoredImage stored = store.resolve("x:1");
+    assertThat(stored.id()).isEqualTo(image.configDigest());
+    assertThat(stored.manifest().layers()).extracting(l -> l.digest()).containsExactlyElementsOf(image.layerDigests());
+    assertThat(stored.manifest().layers()).allMatch(l -> l.mediaType().equals(MediaTypes.OCI_LAYER));
+    assertThat(stored.manifest().config().mediaType()).isEqualTo(MediaTypes.OCI_CONFIG);
+  }
+
+  @Test
+  void gzippedDockerSaveLayersGetTheGzipMediaTypeAndAGzippedArchiveLoads() throws Exception {
+    var image = TestImages.image("gz", 1);
+    Path tar = image.writeDockerSave(dir.resolve("plain.tar"), "gz:1");
+    Path gz = dir.resolve("x.tar.gz");
+    Files.write(gz, TestImages.gzip(Files.readAllBytes(tar)));
+    ImageStore store = store("s");
+    assertThat(new ArchiveLoader(store).load(gz)).extracting(LoadedImage::message).containsExactly("Loaded image: gz:1");
+  }
+
+  @Test
+  void unnamedImagesAreLoadedById() throws Exception {
+    var image = TestImages.image("anon", 1);
+    ImageStore store = store("s");
+    assertThat(new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("x.tar"))))
+        .extracting(LoadedImage::message).containsExactly("Loaded image ID: " + image.configDigest());
+    assertThat(store.list()).hasSize(1).allMatch(i -> i.name() == null);
+  }
+
+  @Test
+  void loadsOciLayoutsNamedByAnnotation() throws Exception {
+    var image = TestImages.image("oci", 2);
+    Digest manifest = image.writeOciLayout(dir.resolve("layout"), Map.of("io.containerd.image.name", "docker.io/library/oci:3"));
+    ImageStore store = store("s");
+    assertThat(new ArchiveLoader(store).load(dir.resolve("layout"))).extracting(LoadedImage::message)
+        .containsExactly("Loaded image: oci:3");
+    assertThat(store.resolve("oci:3").target().digest()).isEqualTo(manifest);
+
+    Digest archived = image.writeOciArchive(dir.resolve("oci.tar"), Map.of("org.opencontainers.image.ref.name", "example.com/a/b:4"));
+    ImageStore other = store("t");
+    assertThat(new ArchiveLoader(other).load(dir.resolve("oci.tar"))).extracting(LoadedImage::message)
+        .containsExactly("Loaded image: example.com/a/b:4");
+    assertThat(other.resolve("example.com/a/b:4").target().digest()).isEqualTo(archived);
+
+    // a bare tag in ref.name names nothing, as in docker load
+    Path bare = dir.resolve("bare");
+    image.writeOciLayout(bare, Map.of("org.opencontainers.image.ref.name", "latest"));
+    assertThat(new ArchiveLoader(store("u")).load(bare)).extracting(LoadedImage::message)
+        .containsExactly("Loaded image ID: " + image.configDigest());
+  }
+
+  @Test
+  void saveThenLoadKeepsTheManifestDigest() throws Exception {
+    var image = TestImages.image("roundtrip", 3);
+    ImageStore first = store("first");
+    new ArchiveLoader(first).load(image.writeDockerSave(dir.resolve("in.tar"), "rt:1"));
+    StoredImage original = first.resolve("rt:1");
+    Path saved = dir.resolve("saved.tar");
+    try (OutputStream out = Files.newOutputStream(saved)) {
+      new ArchiveSaver(first).save(List.of(new ArchiveSaver.Item(original, original.name())), out);
+    }
+    ImageStore second = store("second");
+    assertThat(new ArchiveLoader(second).load(saved)).extracting(LoadedImage::message).containsExactly("Loaded image: rt:1");
+    assertThat(second.resolve("rt:1").target()).isEqualTo(original.target());
+  }
+
+  @Test
+  void savedArchivesAreReadableBySkopeoAsBothLayouts() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+    var image = TestImages.image("skopeo", 2);
+    ImageStore store = store("s");
+    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("in.tar"), "sk:1"));
+    StoredImage stored = store.resolve("sk:1");
+    Path saved = dir.resolve("saved.tar");
+    try (OutputStream out = Files.newOutputStream(saved)) {
+      new ArchiveSaver(store).save(List.of(new ArchiveSaver.Item(stored, stored.name())), out);
+    }
+    // the OCI side: skopeo reads the exact manifest
+    assertThat(skopeo("inspect", "--raw", "oci-archive:" + saved))
+        .isEqualTo(new String(store.readSmallBlob(stored.target().digest()), StandardCharsets.UTF_8));
+    // the docker side: skopeo reads manifest.json and finds the same config
+    assertThat(skopeo("inspect", "--config", "--raw", "docker-archive:" + saved))
+        .isEqualTo(new String(store.readSmallBlob(image.configDigest()), StandardCharsets.UTF_8));
+
+    // and an archive skopeo writes (docker-archive) loads with its name and the same layers
+    Path layout = dir.resolve("layout");
+    image.writeOciLayout(layout, Map.of("org.opencontainers.image.ref.name", "v1"));
+    Path written = dir.resolve("skopeo.tar");
+    skopeo("copy", "-q", "oci:" + layout + ":v1", "docker-archive:" + written + ":skopeo/written:5");
+    ImageStore other = store("o");
+    assertThat(new ArchiveLoader(other).load(written)).extracting(LoadedImage::message)
+        .containsExactly("Loaded image: skopeo/written:5");
+    assertThat(other.resolve("skopeo/written:5").id()).isEqualTo(image.configDigest());
+  }
+
+  @Test
+  void theStoreItselfIsAnOciLayoutSkopeoCanRead() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+    var image = TestImages.image("store-layout", 2);
+    ImageStore store = store("s");
+    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("in.tar"), "layout:1"));
+    String digest = store.resolve("layout:1").target().digest().toString();
+    assertThat(skopeo("inspect", "--format", "{{.Digest}}", "oci:" + store.root() + ":docker.io/library/layout:1").trim())
+        .isEqualTo(digest);
+  }
+
+  @Test
+  void rejectsWhatIsNotAnImageArchive() throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.txt"), "not a tar");
+    assertThatThrownBy(() -> new ArchiveLoader(store("s")).load(junk)).hasMessageContaining(junk.toString());
+    assertThatThrownBy(() -> new ArchiveLoader(store("s")).load(dir.resolve("missing.tar")))
+        .hasMessageContaining("no such file");
+  }
+
+  @Test
+  void aTamperedLayoutBlobIsRejected() throws Exception {
+    var image = TestImages.image("tamper", 1);
+    Path layout = dir.resolve("layout");
+    image.writeOciLayout(layout, Map.of("io.containerd.image.name", "docker.io/library/t:1"));
+    try (var blobs = Files.list(layout.resolve("blobs/sha256"))) {
+      for (Path p : blobs.toList()) {
+        if (Files.size(p) > 500) { // a layer
+          byte[] b = Files.readAllBytes(p);
+          b[b.length / 2] ^= 1;
+          Files.write(p, b);
+        }
+      }
+    }
+    ImageStore store = store("s");
+    assertThatThrownBy(() -> new ArchiveLoader(store).load(layout)).hasMessageContaining("digest mismatch");
+    assertThat(store.list()).isEmpty();
+  }
+
+  private static String skopeo(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("skopeo", "--insecure-policy"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as("skopeo %s: %s", List.of(args), out).isZero();
+    return out;
+  }
+}
