@@ -10,38 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Bad input gets a clear one-line error and loses nothing. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BadInputIT {
-  private static final String USER = "bob";
-  private static final String PASSWORD = "pa55-w0rd";
-
-  Path dir;
-  BerthCli cli;
-  BerthServe server;
-
-  @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    this.dir = dir;
-    cli = new BerthCli(dir.resolve("home"));
-    Path users = dir.resolve("users");
-    TestPeers.htpasswd(users, USER, PASSWORD);
-    server = BerthServe.start(cli, dir.resolve("storage"), users);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
+class BadInputIT extends WithBerthServe {
+  BadInputIT() {
+    super("bob", "pa55-w0rd");
   }
 
   private static void assertOneLineError(BerthCli.Result r) {
@@ -77,7 +53,7 @@ class BadInputIT {
     Path config = corrupt.dockerConfigDir().resolve("config.json");
     String garbage = "{\"auths\": {\"a\": {\"auth\": \"x\"}},, oops";
     Files.writeString(config, garbage);
-    BerthCli.Result r = corrupt.runWithInput(PASSWORD + "\n", "login", server.host(), "-u", USER, "--password-stdin");
+    BerthCli.Result r = corrupt.runWithInput(password + "\n", "login", server.host(), "-u", user, "--password-stdin");
     assertOneLineError(r);
     assertThat(r.err()).contains(config.toString());
     assertThat(Files.readString(config)).isEqualTo(garbage);
@@ -89,7 +65,7 @@ class BadInputIT {
   @Test
   void tamperedBlobIsRejectedAndLeavesNothing() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    String auth = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String auth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     URI base = URI.create("http://" + server.host());
     byte[] content = "the real content".getBytes(StandardCharsets.UTF_8);
     String claimed = dev.berth.model.Digest.sha256("what the client claims".getBytes(StandardCharsets.UTF_8)).toString();

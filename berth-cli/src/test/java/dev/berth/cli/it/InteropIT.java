@@ -5,39 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Berth against the programs people already have: the real docker CLI and skopeo against
  * {@code berth serve}, and the berth client against Debian's CNCF distribution.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InteropIT {
-  private static final String USER = "alice";
-  private static final String PASSWORD = "correct horse battery";
-
-  Path dir;
-  BerthCli cli;
-  BerthServe server;
-
-  @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    this.dir = dir;
-    cli = new BerthCli(dir.resolve("home"));
-    Path users = dir.resolve("users");
-    TestPeers.htpasswd(users, USER, PASSWORD);
-    server = BerthServe.start(cli, dir.resolve("storage"), users);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
+class InteropIT extends WithBerthServe {
+  InteropIT() {
+    super("alice", "correct horse battery");
   }
 
   private BerthCli.Result docker(String stdin, String... args) throws Exception {
@@ -49,11 +25,11 @@ class InteropIT {
   @Test
   void realDockerLoginAndLogoutAgainstBerthServe() throws Exception {
     String host = server.host();
-    BerthCli.Result bad = docker("wrong\n", "login", host, "-u", USER, "--password-stdin");
+    BerthCli.Result bad = docker("wrong\n", "login", host, "-u", user, "--password-stdin");
     assertThat(bad.exitCode()).as(bad.toString()).isNotZero();
     assertThat(bad.all()).containsIgnoringCase("unauthorized");
 
-    BerthCli.Result good = docker(PASSWORD + "\n", "login", host, "-u", USER, "--password-stdin");
+    BerthCli.Result good = docker(password + "\n", "login", host, "-u", user, "--password-stdin");
     assertThat(good.exitCode()).as(good.toString()).isZero();
     assertThat(good.all()).contains("Login Succeeded");
     // what docker stored, berth uses: a push works without berth login
@@ -68,7 +44,7 @@ class InteropIT {
     assertThat(Files.readString(cli.dockerConfigDir().resolve("config.json"))).doesNotContain(host);
 
     // and what berth stores, docker removes
-    assertThat(cli.runWithInput(PASSWORD + "\n", "login", host, "-u", USER, "--password-stdin").exitCode()).isZero();
+    assertThat(cli.runWithInput(password + "\n", "login", host, "-u", user, "--password-stdin").exitCode()).isZero();
     assertThat(Files.readString(cli.dockerConfigDir().resolve("config.json"))).contains(host);
     assertThat(docker("", "logout", host).all()).contains("Removing login credentials for " + host);
     assertThat(Files.readString(cli.dockerConfigDir().resolve("config.json"))).doesNotContain(host);
@@ -79,7 +55,7 @@ class InteropIT {
     String host = server.host();
     Path authfile = dir.resolve("skopeo-auth.json");
     Files.writeString(authfile, "{\"auths\":{\"" + host + "\":{\"auth\":\""
-        + java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes()) + "\"}}}");
+        + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes()) + "\"}}}");
     Path layout = dir.resolve("layout-in");
     TestPeers.ociLayout(layout, "v1");
     String remote = "docker://" + host + "/interop/skopeo:v1";
@@ -100,12 +76,12 @@ class InteropIT {
 
   @Test
   void berthClientAgainstDebianDistribution() throws Exception {
-    try (var distribution = TestPeers.distribution(dir.resolve("distribution"), USER, PASSWORD)) {
+    try (var distribution = TestPeers.distribution(dir.resolve("distribution"), user, password)) {
       String host = distribution.host();
-      BerthCli.Result bad = cli.runWithInput("nope\n", "login", host, "-u", USER, "--password-stdin");
+      BerthCli.Result bad = cli.runWithInput("nope\n", "login", host, "-u", user, "--password-stdin");
       assertThat(bad.exitCode()).as(bad.toString()).isNotZero();
       assertThat(bad.err()).contains(host);
-      BerthCli.Result login = cli.runWithInput(PASSWORD + "\n", "login", host, "-u", USER, "--password-stdin");
+      BerthCli.Result login = cli.runWithInput(password + "\n", "login", host, "-u", user, "--password-stdin");
       assertThat(login.exitCode()).as(login.toString()).isZero();
       Path image = dir.resolve("to-distribution.tar");
       TestPeers.dockerArchive(image, host + "/interop/distribution:1");

@@ -7,23 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The story of ../shared/seed/docker-login.md, replayed with Berth end to end: a real
  * {@code berth serve} with users made by {@code htpasswd -B}, login, push, logout, a push that
  * fails with docker's message, and a pull that still works with credentials.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SeedStoryIT {
+class SeedStoryIT extends WithBerthServe {
   private static final String REPO = "spring-vue-starter-repo/spring-vue-image";
   private static final String PRE_EXISTING = """
       {
@@ -36,17 +32,14 @@ class SeedStoryIT {
       }
       """;
 
-  @TempDir Path tmp;
-  BerthCli cli;
-  BerthServe server;
   String host;
 
+  SeedStoryIT() {
+    super("myid@gmail.com", "s3cret-Passw0rd");
+  }
+
   @BeforeAll
-  void startRegistry(@TempDir Path dir) throws Exception {
-    cli = new BerthCli(dir.resolve("home"));
-    Path users = dir.resolve("users");
-    TestPeers.htpasswd(users, "myid@gmail.com", "s3cret-Passw0rd");
-    server = BerthServe.start(cli, dir.resolve("storage"), users);
+  void preExistingConfigAndImage() throws Exception {
     host = server.host();
     Files.createDirectories(cli.dockerConfigDir());
     Files.writeString(cli.dockerConfigDir().resolve("config.json"), PRE_EXISTING);
@@ -55,13 +48,6 @@ class SeedStoryIT {
     BerthCli.Result load = cli.run("load", "-i", image.toString());
     assertThat(load.exitCode()).as(load.toString()).isZero();
     assertThat(load.out()).contains("Loaded image: spring-vue-image:131");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
   }
 
   private String image(String tag) {
