@@ -150,8 +150,7 @@ final class LoginCommand implements Callable<Integer> {
 
   private void store(String key, Credentials login, DockerCredentials credentials) {
     try {
-      CredentialStore store = credentials.storeFor(key);
-      store.store(key, login);
+      CredentialStore store = credentials.store(key, login);
       if (store instanceof FileCredentialStore file) {
         context.err().println("WARNING! Your password will be stored unencrypted in " + file.file().path() + ".");
         context.err().println("Configure a credential helper to remove this warning. See");

@@ -83,6 +83,21 @@ public final class DockerCredentials {
   }
 
   /**
+   * Stores a login where docker would ({@link #storeFor}); with a helper, the file keeps only an
+   * empty {@code auths} entry for the registry, as docker's does.
+   *
+   * @return the store that now holds the secret
+   */
+  public CredentialStore store(String key, Credentials credentials) throws IOException {
+    CredentialStore target = storeFor(key);
+    target.store(key, credentials);
+    if (target instanceof CredentialHelperStore) {
+      new FileCredentialStore(file).recordHelperLogin(key);
+    }
+    return target;
+  }
+
+  /**
    * Forgets a registry everywhere docker might have put it: the configured helper and the file
    * (helpers' stores also leave an empty {@code auths} entry behind).
    *

@@ -80,6 +80,21 @@ public final class FileCredentialStore implements CredentialStore {
     });
   }
 
+  /**
+   * Notes a login whose secret lives in a credential helper: an empty entry, as docker leaves one,
+   * so tools that list {@code auths} still see the registry. An entry with a secret is replaced.
+   */
+  void recordHelperLogin(String serverAddress) throws IOException {
+    file.update(root -> {
+      Map<String, Object> auths = auths(root, true);
+      if (auths.get(serverAddress) instanceof Map<?, ?> old && old.isEmpty()) {
+        return false;
+      }
+      auths.put(serverAddress, new LinkedHashMap<>());
+      return true;
+    });
+  }
+
   /** Removes the entry for this key and any legacy URL-form entry for the same host. */
   @Override
   public boolean erase(String serverAddress) throws IOException {

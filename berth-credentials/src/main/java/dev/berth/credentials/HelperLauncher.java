@@ -28,10 +28,16 @@ public interface HelperLauncher {
   /** Real processes found on {@code PATH} (from {@code env} when given, else the JVM's). */
   static HelperLauncher processes(Map<String, String> env) {
     return (program, action, stdin) -> {
-      ProcessBuilder pb = new ProcessBuilder(program, action)
+      String path = env != null && env.get("PATH") != null ? env.get("PATH") : System.getenv("PATH");
+      // the JDK searches its own PATH; the caller's environment decides which helper runs
+      java.nio.file.Path executable = findOnPath(program, path);
+      if (executable == null) {
+        throw new IOException(program + " is not installed or not executable");
+      }
+      ProcessBuilder pb = new ProcessBuilder(executable.toString(), action)
           .redirectError(ProcessBuilder.Redirect.DISCARD);
-      if (env != null && env.get("PATH") != null) {
-        pb.environment().put("PATH", env.get("PATH"));
+      if (path != null) {
+        pb.environment().put("PATH", path);
       }
       Process p;
       try {
@@ -57,6 +63,22 @@ public interface HelperLauncher {
         throw new IOException(program + " " + action + " was interrupted");
       }
     };
+  }
+
+  private static java.nio.file.Path findOnPath(String program, String path) {
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      java.nio.file.Path candidate = java.nio.file.Path.of(dir, program);
+      if (java.nio.file.Files.isRegularFile(candidate) && java.nio.file.Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    return null;
   }
 
   private static byte[] readAll(InputStream in) {
