@@ -69,14 +69,26 @@ final class LoginCommand implements Callable<Integer> {
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
 
-    try {
-      credentials.configFile().read(); // a config we could not save to is reported before any prompt
-    } catch (IOException e) {
-      throw new UserError(e.getMessage());
+    RegistryEndpoint endpoint = RegistryEndpoint.forHost(host);
+    Optional<Credentials> stored = stored(key, credentials); // also reports an unreadable config before any prompt
+    if (username.isEmpty() && (password == null || password.isEmpty()) && stored.isPresent()) {
+      // as docker: without -u/-p, the stored login is tried first
+      String user = stored.get().username();
+      context.out().println("Authenticating with existing credentials..."
+          + (user.equals(FileCredentialStore.TOKEN_USER) ? "" : " [Username: " + user + "]"));
+      try {
+        new LoginCheck().verify(endpoint, stored.get());
+        context.out().println("Login Succeeded");
+        return 0;
+      } catch (AuthenticationException e) {
+        context.err().println(e.kind() == AuthenticationException.Kind.REFUSED
+            ? "Stored credentials invalid or expired" : "Login did not succeed, error: " + e.getMessage());
+      }
     }
-    Credentials login = askForMissing(key, credentials);
+    String defaultUser = stored.map(Credentials::username).filter(u -> !u.equals(FileCredentialStore.TOKEN_USER)).orElse("");
+    Credentials login = askForMissing(defaultUser);
     try {
-      new LoginCheck().verify(RegistryEndpoint.forHost(host), login);
+      new LoginCheck().verify(endpoint, login);
     } catch (AuthenticationException e) {
       throw new UserError(e.getMessage());
     }
@@ -85,7 +97,7 @@ final class LoginCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Credentials askForMissing(String key, DockerCredentials credentials) {
+  private Credentials askForMissing(String stored) {
     boolean haveUser = !username.isEmpty();
     boolean havePassword = password != null && !password.isEmpty();
     if (haveUser && havePassword) {
@@ -97,7 +109,6 @@ final class LoginCommand implements Callable<Integer> {
           + " without a terminal; use -u USER --password-stdin");
     }
     if (!haveUser) {
-      String stored = storedUsername(key, credentials);
       String typed = console.readLine(stored.isEmpty() ? "Username: " : "Username (" + stored + "): ");
       username = typed == null ? "" : typed.strip();
       if (username.isEmpty()) {
@@ -117,11 +128,9 @@ final class LoginCommand implements Callable<Integer> {
     return new Credentials(username, password);
   }
 
-  // The user name offered as default; an unreadable config is reported before anything is asked.
-  private static String storedUsername(String key, DockerCredentials credentials) {
+  private static Optional<Credentials> stored(String key, DockerCredentials credentials) {
     try {
-      Optional<Credentials> stored = credentials.lookup(key);
-      return stored.map(Credentials::username).filter(u -> !u.equals(FileCredentialStore.TOKEN_USER)).orElse("");
+      return credentials.lookup(key);
     } catch (IOException e) {
       throw new UserError(e.getMessage());
     }

@@ -135,6 +135,24 @@ class LoginLogoutCommandTest {
   }
 
   @Test
+  void storedCredentialsAreTriedFirstWithoutOptions() throws Exception {
+    Files.createDirectories(dockerConfig);
+    Files.writeString(configFile, "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \""
+        + auth("alice", BasicAuthRegistry.PASSWORD) + "\"}}}");
+    LoginRun ok = login("", registry.host());
+    assertThat(ok.exitCode()).as(ok.err()).isZero();
+    assertThat(ok.out()).isEqualTo("Authenticating with existing credentials... [Username: alice]\nLogin Succeeded\n");
+
+    String stale = "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \"" + auth("alice", "old") + "\"}}}";
+    Files.writeString(configFile, stale);
+    LoginRun expired = login("", registry.host());
+    assertThat(expired.exitCode()).isEqualTo(1);
+    assertThat(expired.err()).isEqualTo("Stored credentials invalid or expired\n"
+        + "Error: cannot prompt for a username and password without a terminal; use -u USER --password-stdin\n");
+    assertThat(Files.readString(configFile)).isEqualTo(stale);
+  }
+
+  @Test
   void corruptConfigIsReportedAndLeftAlone() throws Exception {
     Files.createDirectories(dockerConfig);
     String corrupt = "{\n  \"auths\": {\n    \"a\": }\n}\n";

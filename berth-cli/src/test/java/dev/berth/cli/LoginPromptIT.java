@@ -48,17 +48,30 @@ class LoginPromptIT {
         .isEqualTo(Map.of(registry.host(), Map.of("auth", java.util.Base64.getEncoder().encodeToString(
             (BasicAuthRegistry.USER + ":" + BasicAuthRegistry.PASSWORD).getBytes(StandardCharsets.UTF_8)))));
 
-    // the second time the stored user is the default: Enter accepts it
-    String second = converse("Username (alice): ", "", "Password: ", BasicAuthRegistry.PASSWORD);
-    assertThat(second).contains("Login Succeeded").doesNotContain(BasicAuthRegistry.PASSWORD);
+    // valid stored credentials are tried first, as docker does: no questions
+    String again = converse();
+    assertThat(again).contains("Authenticating with existing credentials... [Username: alice]").contains("Login Succeeded")
+        .doesNotContain("Password:");
 
+    // stale stored credentials: the stored user is the default, Enter accepts it
+    storeStale();
+    String second = converse("Username (alice): ", "", "Password: ", BasicAuthRegistry.PASSWORD);
+    assertThat(second).contains("Stored credentials invalid or expired").contains("Login Succeeded")
+        .doesNotContain(BasicAuthRegistry.PASSWORD);
+
+    storeStale();
     String wrong = converse("Username (alice): ", "", "Password: ", "not-it");
     assertThat(wrong).contains("Error: cannot log in to " + registry.host() + ": unauthorized: authentication required")
         .doesNotContain("not-it");
   }
 
+  private void storeStale() throws IOException {
+    Files.writeString(dockerConfig.resolve("config.json"),
+        "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \"YWxpY2U6c3RhbGU=\"}}}");
+  }
+
   /** Runs {@code berth login HOST} on a pty, typing each answer after its prompt; returns the screen. */
-  private String converse(String userPrompt, String user, String passwordPrompt, String password) throws Exception {
+  private String converse(String... promptsAndAnswers) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String jar = System.getProperty("berth.jar");
     String command = java + " -jar " + jar + " login " + registry.host();
@@ -69,10 +82,10 @@ class LoginPromptIT {
     ByteArrayOutputStream screen = new ByteArrayOutputStream();
     try (OutputStream keyboard = p.getOutputStream()) {
       InputStream tty = p.getInputStream();
-      awaitText(tty, screen, userPrompt);
-      type(keyboard, user);
-      awaitText(tty, screen, passwordPrompt);
-      type(keyboard, password);
+      for (int i = 0; i < promptsAndAnswers.length; i += 2) {
+        awaitText(tty, screen, promptsAndAnswers[i]);
+        type(keyboard, promptsAndAnswers[i + 1]);
+      }
       tty.transferTo(screen);
     }
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
