@@ -98,7 +98,10 @@ class CredentialHelperInteropTest {
     Files.writeString(dockerConfig.resolve("config.json"), "{\"credsStore\": \"absent\"}");
     LoginRun login = LoginRun.run(env, BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin");
     assertThat(login.exitCode()).isEqualTo(1);
-    assertThat(login.err()).isEqualTo("Error: error saving credentials: docker-credential-absent is not installed or not executable\n");
+    assertThat(login.err()).isEqualTo(
+        "WARNING: credential helper for " + registry.host() + " failed, trying the next source: "
+            + "docker-credential-absent is not installed or not executable\n"
+            + "Error: error saving credentials: docker-credential-absent is not installed or not executable\n");
     assertThat(Files.readString(dockerConfig.resolve("config.json"))).isEqualTo("{\"credsStore\": \"absent\"}");
   }
 }

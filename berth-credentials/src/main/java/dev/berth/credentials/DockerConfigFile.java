@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -104,14 +105,18 @@ public final class DockerConfigFile {
     Path lockFile = dir.resolve(target.getFileName() + ".lock");
     ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
     local.lock();
-    try (FileChannel lockChannel = openLockFile(lockFile);
-        FileLock ignored = lockChannel.lock()) {
-      Map<String, Object> root = read();
-      if (!edit.apply(root)) {
-        return false;
+    try (FileChannel lockChannel = openLockFile(lockFile)) {
+      FileLock lock = lockChannel.lock();
+      try {
+        Map<String, Object> root = read();
+        if (!edit.apply(root)) {
+          return false;
+        }
+        write(target, root);
+        return true;
+      } finally {
+        lock.release();
       }
-      write(target, root);
-      return true;
     } finally {
       local.unlock();
     }
@@ -170,7 +175,7 @@ public final class DockerConfigFile {
     try {
       Files.setPosixFilePermissions(temp, mode); // umask may have narrowed it; never widen beyond 0600
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           out.write(buffer);
         }
