@@ -112,7 +112,11 @@ public final class DockerConfigFile {
         if (!edit.apply(root)) {
           return false;
         }
-        write(target, root);
+        try {
+          write(target, root);
+        } catch (IOException e) {
+          throw new IOException("cannot write " + target + ": " + describe(e), e);
+        }
         return true;
       } finally {
         lock.release();
@@ -241,6 +245,9 @@ public final class DockerConfigFile {
   private static String describe(IOException e) {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason(); // e.g. "Read-only file system", "No space left on device"
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }

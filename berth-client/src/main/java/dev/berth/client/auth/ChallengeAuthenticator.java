@@ -3,6 +3,7 @@ package dev.berth.client.auth;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.credentials.Credentials;
+import dev.berth.credentials.DockerCredentials;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -63,6 +64,17 @@ public final class ChallengeAuthenticator implements Authenticator {
     this.credentials = credentials.orElse(null);
     this.http = Objects.requireNonNull(http);
     this.clock = Objects.requireNonNull(clock);
+  }
+
+  /**
+   * The authenticator for a registry with the credentials docker's config holds for it (helpers,
+   * then {@code auths}; see {@link DockerCredentials}); anonymous when there are none.
+   *
+   * @throws IOException when config.json cannot be read
+   */
+  public static ChallengeAuthenticator forRegistry(RegistryEndpoint registry, DockerCredentials credentials, HttpClient http)
+      throws IOException {
+    return new ChallengeAuthenticator(registry, credentials.lookup(registry.host()), http);
   }
 
   /** A client fit for token requests: no redirects, HTTP/1.1, bounded connect time. */
