@@ -3,6 +3,10 @@ package dev.berth.credentials;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,7 +56,8 @@ public final class DockerConfigFile {
       .with(JSON.Feature.PRESERVE_FIELD_ORDERING);
   private static final JSON WRITER = JSON.std
       .with(JSON.Feature.PRETTY_PRINT_OUTPUT)
-      .with(JSON.Feature.WRITE_NULL_PROPERTIES);
+      .with(JSON.Feature.WRITE_NULL_PROPERTIES)
+      .with(dockerStyle());
 
   private final Path file;
 
@@ -126,6 +131,17 @@ public final class DockerConfigFile {
     }
   }
 
+  // Laid out as docker's json.MarshalIndent(…, "", "\t") lays it out, so a file written by Berth
+  // reads (and diffs) like one written by docker.
+  private static PrettyPrinter dockerStyle() {
+    DefaultIndenter tabs = new DefaultIndenter("\t", "\n");
+    Separators separators = Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+        .withObjectEmptySeparator("")
+        .withArrayEmptySeparator("");
+    return new DefaultPrettyPrinter(separators).withObjectIndenter(tabs).withArrayIndenter(tabs);
+  }
+
   private Map<String, Object> parse(byte[] bytes) throws ConfigFileException {
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
@@ -171,7 +187,7 @@ public final class DockerConfigFile {
 
   private void write(Path target, Map<String, Object> root) throws IOException {
     Set<PosixFilePermission> mode = modeFor(target);
-    byte[] bytes = (WRITER.asString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = WRITER.asString(root).getBytes(StandardCharsets.UTF_8);
     Path dir = target.getParent();
     Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
         PosixFilePermissions.asFileAttribute(FILE_MODE));

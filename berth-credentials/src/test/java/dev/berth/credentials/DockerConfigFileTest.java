@@ -59,8 +59,23 @@ class DockerConfigFileTest {
     assertThat(Files.readString(file))
         .contains("1.10")
         .contains("123456789012345678901234567890")
-        .contains("\"aNull\" : null")
-        .contains("\"b\" : 2,");
+        .contains("\"aNull\": null")
+        .contains("\"b\": 2,");
+  }
+
+  @Test
+  void writtenInDockersLayout() throws Exception {
+    DockerConfigFile config = DockerConfigFile.inDirectory(dir);
+    config.update(root -> {
+      root.put("auths", new java.util.LinkedHashMap<>(Map.of("h:1", Map.of("auth", "dTpw"))));
+      root.put("empty", Map.of());
+      root.put("list", List.of("a", 1));
+      root.put("none", List.of());
+      return true;
+    });
+    assertThat(Files.readString(dir.resolve("config.json"))).isEqualTo(
+        "{\n\t\"auths\": {\n\t\t\"h:1\": {\n\t\t\t\"auth\": \"dTpw\"\n\t\t}\n\t},\n\t\"empty\": {},\n"
+            + "\t\"list\": [\n\t\t\"a\",\n\t\t1\n\t],\n\t\"none\": []\n}");
   }
 
   @Test

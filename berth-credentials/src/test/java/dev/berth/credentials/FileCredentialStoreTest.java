@@ -53,7 +53,7 @@ class FileCredentialStoreTest {
     Files.writeString(dir.resolve("config.json"), "{\"auths\": {\"h:1\": {\"auth\": \"dTo=\", \"identitytoken\": \"refresh-1\"}}}");
     assertThat(store().get("h:1")).contains(new Credentials("<token>", "refresh-1"));
     store().store("h:2", new Credentials("<token>", "refresh-2"));
-    assertThat(Files.readString(dir.resolve("config.json"))).contains("\"identitytoken\" : \"refresh-2\"");
+    assertThat(Files.readString(dir.resolve("config.json"))).contains("\"identitytoken\": \"refresh-2\"");
     assertThat(store().get("h:2")).contains(new Credentials("<token>", "refresh-2"));
   }
 
