@@ -29,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code Bearer realm=…,service=…}: fetches a token from the realm ({@code GET
  *       realm?service=&scope=}, with Basic credentials or anonymously; an identity token is
  *       exchanged by {@code POST grant_type=refresh_token}) and answers {@code Bearer TOKEN}.
- *       Tokens are cached per realm, service and scope until shortly before they expire.
+ *       Tokens are cached per realm, service and scope until shortly before they expire (or the
+ *       registry calls one {@code invalid_token}). A {@code scope} the challenge names is asked
+ *       for along with the caller's.
  *   <li>{@code Basic}: answers with the credentials; without credentials there is no answer.
  * </ul>
  *
@@ -142,7 +144,19 @@ public final class ChallengeAuthenticator implements Authenticator {
           registry.host() + " named an invalid token realm: " + realm);
     }
     String service = challenge.param("service");
-    String cacheKey = realm + "\n" + service + "\n" + scope;
+    // the registry may name the access it wants (distribution does); ask for ours and for that
+    List<String> scopes = new java.util.ArrayList<>();
+    if (scope != null) {
+      scopes.add(scope);
+    }
+    String asked = challenge.param("scope");
+    if (asked != null && !asked.isEmpty() && !scopes.contains(asked)) {
+      scopes.add(asked);
+    }
+    String cacheKey = realm + "\n" + service + "\n" + scopes;
+    if ("invalid_token".equals(challenge.param("error"))) {
+      tokens.remove(cacheKey); // revoked or expired early: the cached one is no good
+    }
     Token cached = tokens.get(cacheKey);
     Instant now = clock.instant();
     if (cached != null && now.isBefore(cached.expires())) {
@@ -153,17 +167,17 @@ public final class ChallengeAuthenticator implements Authenticator {
           "refusing to send credentials for " + registry.host() + " to token server " + realm
               + " over plain HTTP");
     }
-    Token fresh = fetch(realmUri, service, scope, now);
+    Token fresh = fetch(realmUri, service, scopes, now);
     tokens.put(cacheKey, fresh);
     return fresh.value();
   }
 
-  private Token fetch(URI realm, String service, String scope, Instant now) throws IOException {
+  private Token fetch(URI realm, String service, List<String> scopes, Instant now) throws IOException {
     StringJoiner query = new StringJoiner("&");
     if (service != null) {
       query.add("service=" + encode(service));
     }
-    if (scope != null) {
+    for (String scope : scopes) {
       query.add("scope=" + encode(scope));
     }
     HttpRequest.Builder request;

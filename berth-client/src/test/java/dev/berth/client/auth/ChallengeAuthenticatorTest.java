@@ -90,6 +90,18 @@ class ChallengeAuthenticatorTest {
   }
 
   @Test
+  void theChallengesOwnScopeIsRequestedTooAndInvalidTokensAreRefetched() throws Exception {
+    var auth = authenticator(Optional.of(ALICE));
+    String challenge = bearer("/token") + ",scope=\"repository:other:pull\"";
+    assertThat(auth.authorize(List.of(challenge), "repository:a:push")).contains("Bearer t1");
+    assertThat(tokenServer.seen.get(0).uri())
+        .isEqualTo("/token?service=registry.example&scope=repository%3Aa%3Apush&scope=repository%3Aother%3Apull");
+    assertThat(auth.authorize(List.of(challenge), "repository:a:push")).contains("Bearer t1");
+    assertThat(auth.authorize(List.of(challenge + ",error=\"invalid_token\""), "repository:a:push")).contains("Bearer t2");
+    assertThat(tokenServer.seen).hasSize(2);
+  }
+
+  @Test
   void anonymousTokenWithoutCredentials() throws Exception {
     assertThat(authenticator(Optional.empty()).authorize(List.of(bearer("/token")), null)).contains("Bearer t1");
     assertThat(tokenServer.seen.get(0).authorization()).isNull();
