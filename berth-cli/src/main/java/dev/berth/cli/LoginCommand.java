@@ -65,6 +65,9 @@ final class LoginCommand implements Callable<Integer> {
     }
 
     String key = RegistryHosts.configKey(server);
+    if (!RegistryHosts.isValidKey(key)) {
+      throw new UserError("invalid registry address: " + server + " (expected HOST[:PORT], e.g. localhost:5000)");
+    }
     String host = key.equals(RegistryHosts.HUB_KEY) ? HUB_REGISTRY : key;
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));

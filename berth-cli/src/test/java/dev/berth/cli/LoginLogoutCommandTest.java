@@ -170,6 +170,13 @@ class LoginLogoutCommandTest {
   }
 
   @Test
+  void malformedServerIsNamed() {
+    LoginRun r = login("pw", "https://bad host:5000/", "-u", "alice", "--password-stdin");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("Error: invalid registry address: https://bad host:5000/ (expected HOST[:PORT], e.g. localhost:5000)\n");
+  }
+
+  @Test
   void unknownHostIsNamed() {
     LoginRun r = login("pw", "nosuch.invalid", "-u", "alice", "--password-stdin");
     assertThat(r.exitCode()).isEqualTo(1);

@@ -18,7 +18,17 @@ public final class RegistryHosts {
   private static final List<String> HUB_ALIASES =
       List.of("docker.io", "index.docker.io", "registry-1.docker.io");
 
+  // docker's reference grammar for a registry domain: DNS-ish components or a bracketed IPv6, and a port
+  private static final String COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+  private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+      "(?:" + COMPONENT + "(?:\\." + COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]{1,5})?");
+
   private RegistryHosts() {}
+
+  /** Whether a normalised key names a registry one can connect to ({@code host[:port]} or the Hub key). */
+  public static boolean isValidKey(String key) {
+    return key.equals(HUB_KEY) || HOST.matcher(key).matches();
+  }
 
   /**
    * The {@code auths} key for a server as the user typed it to {@code login} or {@code logout}:

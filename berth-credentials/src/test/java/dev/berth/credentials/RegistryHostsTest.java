@@ -2,6 +2,8 @@ package dev.berth.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -44,6 +46,16 @@ class RegistryHostsTest {
   })
   void toHostnameIsDockersConvertToHostname(String address, String host) {
     assertThat(RegistryHosts.toHostname(address)).isEqualTo(host);
+  }
+
+  @org.junit.jupiter.api.Test
+  void validKeys() {
+    for (String ok : List.of("localhost:5000", "127.0.0.1:41234", "[::1]:5000", "my-registry.example.com", RegistryHosts.HUB_KEY)) {
+      assertThat(RegistryHosts.isValidKey(ok)).as(ok).isTrue();
+    }
+    for (String bad : List.of("", "foo bar", "-x.example", "host:port", "host:123456", "a_b.example")) {
+      assertThat(RegistryHosts.isValidKey(bad)).as(bad).isFalse();
+    }
   }
 
   @org.junit.jupiter.api.Test
