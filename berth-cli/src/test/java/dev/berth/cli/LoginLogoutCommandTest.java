@@ -170,6 +170,21 @@ class LoginLogoutCommandTest {
   }
 
   @Test
+  void logoutWithNothingStoredTouchesNothing() {
+    LoginRun r = LoginRun.run(env, "", "logout", "localhost:5000");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).isEqualTo("Not logged in to localhost:5000\n");
+    assertThat(dockerConfig).doesNotExist();
+  }
+
+  @Test
+  void helpIsOffered() {
+    LoginRun r = LoginRun.run(env, "", "login", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("Usage: berth login").contains("--password-stdin").contains("Defaults to Docker Hub");
+  }
+
+  @Test
   void malformedServerIsNamed() {
     LoginRun r = login("pw", "https://bad host:5000/", "-u", "alice", "--password-stdin");
     assertThat(r.exitCode()).isEqualTo(1);

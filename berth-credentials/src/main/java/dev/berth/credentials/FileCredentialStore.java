@@ -98,6 +98,10 @@ public final class FileCredentialStore implements CredentialStore {
   /** Removes the entry for this key and any legacy URL-form entry for the same host. */
   @Override
   public boolean erase(String serverAddress) throws IOException {
+    Map<String, Object> current = auths(file.read(), false);
+    if (current == null || current.keySet().stream().noneMatch(k -> RegistryHosts.matches(k, serverAddress))) {
+      return false; // nothing to forget: leave the directory as it is (no lock file, no rewrite)
+    }
     return file.update(root -> {
       Map<String, Object> auths = auths(root, false);
       if (auths == null) {
