@@ -1,12 +1,49 @@
 package dev.berth.cli;
 
+import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.auth.AuthenticationException;
+import dev.berth.client.auth.LoginCheck;
+import dev.berth.credentials.CredentialStore;
+import dev.berth.credentials.Credentials;
+import dev.berth.credentials.DockerCredentials;
+import dev.berth.credentials.FileCredentialStore;
+import dev.berth.credentials.RegistryHosts;
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until implemented; fails loudly rather than pretending. */
-@Command(name = "login", description = "not implemented yet")
+/**
+ * {@code berth login}, as {@code docker login}: the credentials are checked against the registry
+ * first and stored only when it accepts them, in docker's own config (so docker, skopeo, podman and
+ * crane see the login), under docker's key for the server.
+ */
+@Command(
+    name = "login",
+    mixinStandardHelpOptions = true,
+    description = {"Authenticate to a registry.", "Defaults to Docker Hub if no server is specified."})
 final class LoginCommand implements Callable<Integer> {
+  /** Where docker's CLI logs in to Docker Hub (the config key stays the historic index URL). */
+  private static final String HUB_REGISTRY = "registry-1.docker.io";
+
   private final CliContext context;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry, e.g. localhost:5000")
+  private String server;
+
+  @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "Username")
+  private String username;
+
+  @Option(names = {"-p", "--password"}, paramLabel = "PASS", description = "Password (insecure: prefer --password-stdin)")
+  private String password;
+
+  @Option(names = "--password-stdin", description = "Take the password from stdin")
+  private boolean passwordStdin;
 
   public LoginCommand(CliContext context) {
     this.context = context;
@@ -14,6 +51,127 @@ final class LoginCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("berth login is not implemented yet");
+    username = username == null ? "" : username.strip();
+    if (password != null && !password.isEmpty()) {
+      context.err().println("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
+      if (passwordStdin) {
+        throw new UserError("--password and --password-stdin are mutually exclusive");
+      }
+    }
+    if (passwordStdin) {
+      if (username.isEmpty()) {
+        throw new UserError("Must provide --username with --password-stdin");
+      }
+      password = readPasswordFromStdin();
+    }
+
+    String key = RegistryHosts.configKey(server);
+    if (!RegistryHosts.isValidKey(key)) {
+      throw new UserError("invalid registry address: " + server + " (expected HOST[:PORT], e.g. localhost:5000)");
+    }
+    String host = key.equals(RegistryHosts.HUB_KEY) ? HUB_REGISTRY : key;
+    DockerCredentials credentials =
+        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+
+    RegistryEndpoint endpoint = RegistryEndpoint.forHost(host);
+    Optional<Credentials> stored = stored(key, credentials); // also reports an unreadable config before any prompt
+    if (username.isEmpty() && (password == null || password.isEmpty()) && stored.isPresent()) {
+      // as docker: without -u/-p, the stored login is tried first
+      String user = stored.get().username();
+      context.out().println("Authenticating with existing credentials..."
+          + (user.equals(FileCredentialStore.TOKEN_USER) ? "" : " [Username: " + user + "]"));
+      try {
+        new LoginCheck().verify(endpoint, stored.get());
+        context.out().println("Login Succeeded");
+        return 0;
+      } catch (AuthenticationException e) {
+        context.err().println(e.kind() == AuthenticationException.Kind.REFUSED
+            ? "Stored credentials invalid or expired" : "Login did not succeed, error: " + e.getMessage());
+      }
+    }
+    String defaultUser = stored.map(Credentials::username).filter(u -> !u.equals(FileCredentialStore.TOKEN_USER)).orElse("");
+    Credentials login = askForMissing(defaultUser);
+    try {
+      new LoginCheck().verify(endpoint, login);
+    } catch (AuthenticationException e) {
+      throw new UserError(e.getMessage());
+    }
+    store(key, login, credentials);
+    context.out().println("Login Succeeded");
+    return 0;
+  }
+
+  private Credentials askForMissing(String stored) {
+    boolean haveUser = !username.isEmpty();
+    boolean havePassword = password != null && !password.isEmpty();
+    if (haveUser && havePassword) {
+      return new Credentials(username, password);
+    }
+    Console console = context.console();
+    if (console == null) {
+      throw new UserError("cannot prompt for a " + (haveUser ? "password" : "username and password")
+          + " without a terminal; use -u USER --password-stdin");
+    }
+    if (!haveUser) {
+      String typed = console.readLine(stored.isEmpty() ? "Username: " : "Username (" + stored + "): ");
+      username = typed == null ? "" : typed.strip();
+      if (username.isEmpty()) {
+        username = stored;
+      }
+      if (username.isEmpty()) {
+        throw new UserError("username is required");
+      }
+    }
+    if (!havePassword) {
+      char[] typed = console.readPassword("Password: ");
+      password = typed == null ? "" : new String(typed);
+      if (password.isEmpty()) {
+        throw new UserError("password is required");
+      }
+    }
+    return new Credentials(username, password);
+  }
+
+  private static Optional<Credentials> stored(String key, DockerCredentials credentials) {
+    try {
+      return credentials.lookup(key);
+    } catch (IOException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  private String readPasswordFromStdin() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      context.in().transferTo(bytes);
+    } catch (IOException e) {
+      throw new UserError("cannot read the password from stdin: " + e.getMessage());
+    }
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    // as docker: one trailing newline (and a CR before it) is not part of the password
+    if (text.endsWith("\n")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    if (text.endsWith("\r")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    if (text.isEmpty()) {
+      throw new UserError("password is required: --password-stdin read nothing");
+    }
+    return text;
+  }
+
+  private void store(String key, Credentials login, DockerCredentials credentials) {
+    try {
+      CredentialStore store = credentials.store(key, login);
+      if (store instanceof FileCredentialStore file) {
+        context.err().println("WARNING! Your password will be stored unencrypted in " + file.file().path() + ".");
+        context.err().println("Configure a credential helper to remove this warning. See");
+        context.err().println("https://docs.docker.com/engine/reference/commandline/login/#credentials-store");
+        context.err().println();
+      }
+    } catch (IOException e) {
+      throw new UserError("error saving credentials: " + e.getMessage());
+    }
   }
 }

@@ -1,12 +1,26 @@
 package dev.berth.cli;
 
+import dev.berth.credentials.DockerCredentials;
+import dev.berth.credentials.RegistryHosts;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until implemented; fails loudly rather than pretending. */
-@Command(name = "logout", description = "not implemented yet")
+/**
+ * {@code berth logout}, as {@code docker logout}: forgets one registry's credentials (under its
+ * key and the legacy URL forms of the same host, in the file and in a configured helper) and
+ * leaves every other entry and key of docker's config as it was.
+ */
+@Command(
+    name = "logout",
+    mixinStandardHelpOptions = true,
+    description = {"Log out from a registry.", "Defaults to Docker Hub if no server is specified."})
 final class LogoutCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry, e.g. localhost:5000")
+  private String server;
 
   public LogoutCommand(CliContext context) {
     this.context = context;
@@ -14,6 +28,16 @@ final class LogoutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("berth logout is not implemented yet");
+    String key = RegistryHosts.configKey(server);
+    DockerCredentials credentials =
+        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+    boolean removed;
+    try {
+      removed = credentials.erase(key);
+    } catch (IOException e) {
+      throw new UserError(e.getMessage());
+    }
+    context.out().println(removed ? "Removing login credentials for " + key : "Not logged in to " + key);
+    return 0;
   }
 }

@@ -1,0 +1,243 @@
+package dev.berth.client.auth;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import dev.berth.client.RegistryEndpoint;
+import dev.berth.credentials.Credentials;
+import dev.berth.credentials.DockerCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Answers a registry's 401 the way docker does.
+ *
+ * <ul>
+ *   <li>{@code Bearer realm=…,service=…}: fetches a token from the realm ({@code GET
+ *       realm?service=&scope=}, with Basic credentials or anonymously; an identity token is
+ *       exchanged by {@code POST grant_type=refresh_token}) and answers {@code Bearer TOKEN}.
+ *       Tokens are cached per realm, service and scope until shortly before they expire (or the
+ *       registry calls one {@code invalid_token}). A {@code scope} the challenge names is asked
+ *       for along with the caller's.
+ *   <li>{@code Basic}: answers with the credentials; without credentials there is no answer.
+ * </ul>
+ *
+ * Bearer is preferred when a registry offers both. Credentials go only to the registry itself (the
+ * Basic answer is for its origin) and to a token realm reached over HTTPS or on loopback: a
+ * plain-HTTP realm elsewhere is refused rather than handed a password.
+ */
+public final class ChallengeAuthenticator implements Authenticator {
+  /** The token spec's default lifetime when a server does not say. */
+  private static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
+  private static final Duration SAFETY_MARGIN = Duration.ofSeconds(10);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final RegistryEndpoint registry;
+  private final Credentials credentials;
+  private final HttpClient http;
+  private final Clock clock;
+  private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+
+  private record Token(String value, Instant expires) {}
+
+  /**
+   * @param http a client that does not follow redirects ({@code Redirect.NEVER}), so credentials
+   *     cannot be carried to another server behind this class's back
+   */
+  public ChallengeAuthenticator(RegistryEndpoint registry, Optional<Credentials> credentials, HttpClient http) {
+    this(registry, credentials, http, Clock.systemUTC());
+  }
+
+  public ChallengeAuthenticator(RegistryEndpoint registry, Optional<Credentials> credentials, HttpClient http, Clock clock) {
+    this.registry = Objects.requireNonNull(registry);
+    this.credentials = credentials.orElse(null);
+    this.http = Objects.requireNonNull(http);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  /**
+   * The authenticator for a registry with the credentials docker's config holds for it (helpers,
+   * then {@code auths}; see {@link DockerCredentials}); anonymous when there are none.
+   *
+   * @throws IOException when config.json cannot be read
+   */
+  public static ChallengeAuthenticator forRegistry(RegistryEndpoint registry, DockerCredentials credentials, HttpClient http)
+      throws IOException {
+    return new ChallengeAuthenticator(registry, credentials.lookup(registry.host()), http);
+  }
+
+  /** A client fit for token requests: no redirects, HTTP/1.1, bounded connect time. */
+  public static HttpClient defaultHttpClient() {
+    return HttpClient.newBuilder()
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(30))
+        .build();
+  }
+
+  public boolean hasCredentials() {
+    return credentials != null;
+  }
+
+  @Override
+  public Optional<String> authorize(List<String> challenges, String scope) throws IOException {
+    List<Challenge> parsed;
+    try {
+      parsed = Challenge.parse(challenges);
+    } catch (IllegalArgumentException e) {
+      throw new AuthenticationException(AuthenticationException.Kind.PROTOCOL,
+          registry.host() + " sent a " + e.getMessage());
+    }
+    for (Challenge c : parsed) {
+      if (c.scheme().equals("bearer")) {
+        return Optional.of("Bearer " + token(c, scope));
+      }
+    }
+    for (Challenge c : parsed) {
+      if (c.scheme().equals("basic")) {
+        return credentials == null ? Optional.empty() : Optional.of(basic(credentials));
+      }
+    }
+    if (parsed.isEmpty()) {
+      return Optional.empty();
+    }
+    StringJoiner schemes = new StringJoiner(", ");
+    parsed.forEach(c -> schemes.add(c.scheme()));
+    throw new AuthenticationException(AuthenticationException.Kind.PROTOCOL,
+        registry.host() + " asks for an authentication scheme Berth does not support: " + schemes);
+  }
+
+  static String basic(Credentials c) {
+    String pair = c.username() + ":" + c.secret();
+    return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private String token(Challenge challenge, String scope) throws IOException {
+    String realm = challenge.param("realm");
+    if (realm == null || realm.isEmpty()) {
+      throw new AuthenticationException(AuthenticationException.Kind.PROTOCOL,
+          registry.host() + " asked for a Bearer token but named no realm to get it from");
+    }
+    URI realmUri;
+    try {
+      realmUri = URI.create(realm);
+    } catch (IllegalArgumentException e) {
+      throw new AuthenticationException(AuthenticationException.Kind.PROTOCOL,
+          registry.host() + " named an invalid token realm: " + realm);
+    }
+    if (realmUri.getScheme() == null || realmUri.getHost() == null
+        || !(realmUri.getScheme().equals("https") || realmUri.getScheme().equals("http"))) {
+      throw new AuthenticationException(AuthenticationException.Kind.PROTOCOL,
+          registry.host() + " named an invalid token realm: " + realm);
+    }
+    String service = challenge.param("service");
+    // the registry may name the access it wants (distribution does); ask for ours and for that
+    List<String> scopes = new java.util.ArrayList<>();
+    if (scope != null) {
+      scopes.add(scope);
+    }
+    String asked = challenge.param("scope");
+    if (asked != null && !asked.isEmpty() && !scopes.contains(asked)) {
+      scopes.add(asked);
+    }
+    String cacheKey = realm + "\n" + service + "\n" + scopes;
+    if ("invalid_token".equals(challenge.param("error"))) {
+      tokens.remove(cacheKey); // revoked or expired early: the cached one is no good
+    }
+    Token cached = tokens.get(cacheKey);
+    Instant now = clock.instant();
+    if (cached != null && now.isBefore(cached.expires())) {
+      return cached.value();
+    }
+    if (credentials != null && realmUri.getScheme().equals("http") && !RegistryEndpoint.isLoopback(realmUri.getAuthority())) {
+      throw new AuthenticationException(AuthenticationException.Kind.INSECURE,
+          "refusing to send credentials for " + registry.host() + " to token server " + realm
+              + " over plain HTTP");
+    }
+    Token fresh = fetch(realmUri, service, scopes, now);
+    tokens.put(cacheKey, fresh);
+    return fresh.value();
+  }
+
+  private Token fetch(URI realm, String service, List<String> scopes, Instant now) throws IOException {
+    StringJoiner query = new StringJoiner("&");
+    if (service != null) {
+      query.add("service=" + encode(service));
+    }
+    for (String scope : scopes) {
+      query.add("scope=" + encode(scope));
+    }
+    HttpRequest.Builder request;
+    if (credentials != null && credentials.username().equals("<token>")) {
+      // an identity token is an OAuth2 refresh token: exchange it, never send it as a password
+      String form = query + (query.length() > 0 ? "&" : "") + "grant_type=refresh_token&client_id=berth&refresh_token="
+          + encode(credentials.secret());
+      request = HttpRequest.newBuilder(realm).POST(HttpRequest.BodyPublishers.ofString(form))
+          .header("Content-Type", "application/x-www-form-urlencoded");
+    } else {
+      String sep = realm.getRawQuery() == null ? "?" : "&";
+      URI uri = query.length() == 0 ? realm : URI.create(realm + sep + query);
+      request = HttpRequest.newBuilder(uri).GET();
+      if (credentials != null) {
+        request.header("Authorization", basic(credentials));
+      }
+    }
+    request.timeout(TIMEOUT).header("Accept", "application/json");
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,
+          "cannot get a token for " + registry.host() + " from " + realm.getAuthority() + ": "
+              + NetworkFailure.describe(e, realm.getAuthority()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while getting a token for " + registry.host());
+    }
+    int status = response.statusCode();
+    if (status != 200) {
+      AuthenticationException.Kind kind = status == 401 || status == 403
+          ? AuthenticationException.Kind.REFUSED : AuthenticationException.Kind.PROTOCOL;
+      throw new AuthenticationException(kind, "token server " + realm.getAuthority() + " refused a token for "
+          + registry.host() + ": " + ErrorText.of(status, response.body()));
+    }
+    Map<String, Object> body;
+    try {
+      body = JSON.std.mapFrom(response.body());
+    } catch (IOException e) {
+      body = Map.of();
+    }
+    Object value = body.get("token") instanceof String t && !t.isEmpty() ? t : body.get("access_token");
+    if (!(value instanceof String token) || token.isEmpty()) {
+      throw new AuthenticationException(AuthenticationException.Kind.PROTOCOL,
+          "token server " + realm.getAuthority() + " answered without a token for " + registry.host());
+    }
+    Duration lifetime = DEFAULT_LIFETIME;
+    if (body.get("expires_in") instanceof Number n && n.longValue() > DEFAULT_LIFETIME.toSeconds()) {
+      lifetime = Duration.ofSeconds(n.longValue());
+    }
+    return new Token(token, now.plus(lifetime).minus(SAFETY_MARGIN));
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return "ChallengeAuthenticator[" + registry.host() + ", " + credentials + "]";
+  }
+}

@@ -1,0 +1,36 @@
+package dev.berth.client.auth;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import javax.net.ssl.SSLException;
+
+/** Turns the JDK's network exceptions (often without a message) into a few plain words. */
+final class NetworkFailure {
+  private NetworkFailure() {}
+
+  static String describe(IOException e, String host) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+        return "unknown host " + host;
+      }
+    }
+    if (e instanceof HttpConnectTimeoutException) {
+      return "connection to " + host + " timed out";
+    }
+    if (e instanceof HttpTimeoutException) {
+      return host + " did not answer in time";
+    }
+    if (e instanceof SSLException) {
+      return "TLS handshake with " + host + " failed: " + e.getMessage();
+    }
+    if (e instanceof ConnectException) {
+      return "connection to " + host + " refused";
+    }
+    String m = e.getMessage();
+    return "connection to " + host + " failed: " + (m == null ? e.getClass().getSimpleName() : m);
+  }
+}
