@@ -35,15 +35,16 @@ class BadInputIT extends WithBerthServe {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"UPPER/case", "a//b", "host:5000/a:bad:tag", "repo@sha256:123", ":tag"})
+  @ValueSource(strings = {"Upper", "a//b", "host:5000/a:bad:tag", "repo@sha256:123", ":tag"})
   void malformedImageNames(String name) throws Exception {
     for (String command : new String[] {"push", "pull"}) {
       BerthCli.Result r = cli.run(command, name);
       assertOneLineError(r);
       assertThat(r.err()).contains("invalid reference format").contains(name);
     }
-    BerthCli.Result tag = cli.run("tag", "busybox", name);
+    BerthCli.Result tag = cli.run("tag", name, "ok/target:1");
     assertOneLineError(tag);
+    assertThat(tag.err()).contains("invalid reference format").contains(name);
   }
 
   @Test

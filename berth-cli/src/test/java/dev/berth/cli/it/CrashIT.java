@@ -51,9 +51,16 @@ class CrashIT {
           }
         }
       });
+      int before = acknowledged.size();
       writer.start();
       registry.startSlowUpload("crash/big", 1L << 30);
-      Thread.sleep(300 + ThreadLocalRandom.current().nextInt(700));
+      // kill at a random moment, but only once this round has had a push acknowledged
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (acknowledged.size() == before && writer.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(acknowledged.size()).as("pushes acknowledged in round %d", round).isGreaterThan(before);
+      Thread.sleep(ThreadLocalRandom.current().nextInt(500));
       server.kill();
       stop.set(true);
       writer.join(30_000);

@@ -59,11 +59,11 @@ class InteropIT extends WithBerthServe {
     Path layout = dir.resolve("layout-in");
     TestPeers.ociLayout(layout, "v1");
     String remote = "docker://" + host + "/interop/skopeo:v1";
-    BerthCli.Result in = cli.exec(List.of("skopeo", "copy", "--dest-tls-verify=false", "--authfile", authfile.toString(),
+    BerthCli.Result in = cli.exec(List.of("skopeo", "copy", "--preserve-digests", "--dest-tls-verify=false", "--authfile", authfile.toString(),
         "oci:" + layout + ":v1", remote), "");
     assertThat(in.exitCode()).as(in.toString()).isZero();
     Path out = dir.resolve("layout-out");
-    BerthCli.Result back = cli.exec(List.of("skopeo", "copy", "--src-tls-verify=false", "--authfile", authfile.toString(),
+    BerthCli.Result back = cli.exec(List.of("skopeo", "copy", "--preserve-digests", "--src-tls-verify=false", "--authfile", authfile.toString(),
         remote, "oci:" + out + ":v1"), "");
     assertThat(back.exitCode()).as(back.toString()).isZero();
     BerthCli.Result inspect = cli.exec(List.of("skopeo", "inspect", "--tls-verify=false", "--authfile", authfile.toString(),

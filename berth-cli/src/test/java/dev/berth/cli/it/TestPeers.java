@@ -43,7 +43,8 @@ final class TestPeers {
     throw new IllegalStateException("no manifest tagged " + tag + " in " + layout);
   }
 
-  static DistributionRegistry distribution(Path workDir, String user, String password) {
+  static DistributionRegistry distribution(Path workDir, String user, String password) throws IOException {
+    Files.createDirectories(workDir);
     Path users = Htpasswd.create(workDir.resolve("htpasswd"), user, password);
     return DistributionRegistry.builder().workDir(workDir).htpasswd(users).start();
   }
