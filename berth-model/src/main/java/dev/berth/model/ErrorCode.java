@@ -54,8 +54,16 @@ public enum ErrorCode {
     return UNKNOWN;
   }
 
-  /** docker prints codes lower-case: {@code unauthorized: authentication required}. */
+  /**
+   * As distribution (and so docker) prints a code: lower case, underscores as spaces, so that
+   * {@code display() + ": " + message} reads {@code manifest unknown: manifest unknown}.
+   */
   public String display() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return display(name());
+  }
+
+  /** {@link #display()} for a code as a registry sent it, known to this table or not. */
+  public static String display(String code) {
+    return code.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
   }
 }

@@ -2,8 +2,8 @@ package dev.berth.client.auth;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.util.ArrayList;
+import dev.berth.model.ErrorCode;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,7 +36,7 @@ final class ErrorText {
     if (json.get("errors") instanceof List<?> errors) {
       for (Object e : errors) {
         if (e instanceof Map<?, ?> err) {
-          String code = err.get("code") instanceof String c ? c.toLowerCase(Locale.ROOT).replace('_', ' ') : null;
+          String code = err.get("code") instanceof String c ? ErrorCode.display(c) : null;
           String message = err.get("message") instanceof String m ? m : null;
           if (code != null || message != null) {
             parts.add(code == null ? message : message == null ? code : code + ": " + message);

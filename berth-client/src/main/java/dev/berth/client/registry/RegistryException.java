@@ -15,7 +15,7 @@ public final class RegistryException extends IOException {
   private final String attempt;
 
   public RegistryException(String attempt, int status, ErrorCode code, String detail) {
-    super("Tried to " + attempt + " but failed because: " + display(code) + ": " + detail, null);
+    super("Tried to " + attempt + " but failed because: " + code.display() + ": " + detail, null);
     this.attempt = attempt;
     this.status = status;
     this.code = code;
@@ -41,12 +41,7 @@ public final class RegistryException extends IOException {
 
   /** {@code unauthorized: authentication required}. */
   public String reason() {
-    return display(code) + ": " + detail;
-  }
-
-  /** As distribution's errcode prints a code: lower case, underscores as spaces ({@code manifest unknown}). */
-  static String display(ErrorCode code) {
-    return code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    return code.display() + ": " + detail;
   }
 
   public boolean isAuthFailure() {
