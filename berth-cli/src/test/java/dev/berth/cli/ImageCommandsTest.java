@@ -2,7 +2,8 @@ package dev.berth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.berth.client.testing.TestImages;
+import dev.berth.model.Digest;
+import dev.berth.testkit.SyntheticImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -13,7 +14,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageCommandsTest {
   @TempDir Path home;
   CliRun berth;
-  TestImages.TestImage image = TestImages.image("cli", 2);
+  // Created some months ago, as IMAGES shows it; layers a few kB, as its SIZE column shows it.
+  static final java.time.Instant CREATED = java.time.Instant.now().minus(java.time.Duration.ofDays(95));
+  SyntheticImage image = image();
+  Digest configDigest = Digest.parse(image.config().digest());
+
+  private static SyntheticImage.Builder builder() {
+    return SyntheticImage.builder().seed(31).layerSizes(3000, 2000).created(CREATED);
+  }
+
+  private static SyntheticImage image(String... repoTags) {
+    return builder().repoTags(repoTags).build();
+  }
+
+  /** A docker save tar of {@link #image} naming it {@code repoTags}. */
+  private static Path dockerSave(Path tar, String... repoTags) {
+    return image(repoTags).writeDockerArchive(tar);
+  }
 
   @BeforeEach
   void setUp() {
@@ -22,7 +39,7 @@ class ImageCommandsTest {
 
   @Test
   void loadImagesTagRmi() throws Exception {
-    Path tar = image.writeDockerSave(home.resolve("in.tar"), "app:1");
+    Path tar = dockerSave(home.resolve("in.tar"), "app:1");
     CliRun.Result load = berth.run("load", "-i", tar.toString());
     assertThat(load.exitCode()).as(load.err()).isZero();
     assertThat(load.out()).isEqualTo("Loaded image: app:1\n");
@@ -30,7 +47,7 @@ class ImageCommandsTest {
 
     assertThat(berth.run("tag", "app:1", "localhost:5000/team/app:2").exitCode()).isZero();
     CliRun.Result images = berth.run("images");
-    String id = image.configDigest().shortId();
+    String id = configDigest.shortId();
     assertThat(images.out().lines().toList()).hasSize(3);
     assertThat(images.out().lines().findFirst().orElseThrow())
         .matches("REPOSITORY +TAG +IMAGE ID +CREATED +SIZE");
@@ -46,7 +63,7 @@ class ImageCommandsTest {
 
     assertThat(berth.run("rmi", "app:1").out()).isEqualTo("Untagged: app:1\n");
     CliRun.Result last = berth.run("rmi", "localhost:5000/team/app:2");
-    assertThat(last.out()).isEqualTo("Untagged: localhost:5000/team/app:2\nDeleted: " + image.configDigest() + "\n");
+    assertThat(last.out()).isEqualTo("Untagged: localhost:5000/team/app:2\nDeleted: " + configDigest + "\n");
     try (var blobs = Files.list(home.resolve("data/berth/images/blobs/sha256"))) {
       assertThat(blobs).isEmpty();
     }
@@ -55,7 +72,7 @@ class ImageCommandsTest {
 
   @Test
   void saveThenLoadIntoAnotherStoreKeepsTheDigest() throws Exception {
-    berth.run("load", "-i", image.writeDockerSave(home.resolve("in.tar"), "app:1").toString());
+    berth.run("load", "-i", dockerSave(home.resolve("in.tar"), "app:1").toString());
     Path out = home.resolve("out/saved.tar");
     Files.createDirectories(out.getParent());
     CliRun.Result save = berth.run("save", "app:1", "-o", out.toString());
@@ -98,7 +115,7 @@ class ImageCommandsTest {
     CliRun.Result noImage = berth.run("push", "localhost:5000/a:1");
     assertThat(noImage.err()).isEqualTo("Error: An image does not exist locally with the tag: localhost:5000/a:1\n");
 
-    berth.run("load", "-i", image.writeDockerSave(home.resolve("in.tar"), "example.invalid/a:1").toString());
+    berth.run("load", "-i", dockerSave(home.resolve("in.tar"), "example.invalid/a:1").toString());
     CliRun.Result unknownHost = berth.run("push", "example.invalid/a:1");
     assertThat(unknownHost.exitCode()).isEqualTo(1);
     assertThat(unknownHost.err()).startsWith("Error: unknown registry host: example.invalid").hasLineCount(1);

@@ -1,10 +1,11 @@
 package dev.berth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.berth.client.testing.DockerRegistry;
-import dev.berth.client.testing.TestImages;
+import dev.berth.model.Digest;
+import dev.berth.testkit.DistributionRegistry;
+import dev.berth.testkit.Htpasswd;
+import dev.berth.testkit.SyntheticImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 class PushPullCommandTest {
   @TempDir static Path registryDir;
   @TempDir Path home;
-  static DockerRegistry registry;
+  static DistributionRegistry registry;
 
   @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(DockerRegistry.available(), "docker-registry and htpasswd are not installed");
-    registry = DockerRegistry.start(registryDir, "bob", "pa55-word");
+  static void start() {
+    Path users = Htpasswd.create(registryDir.resolve("htpasswd"), "bob", "pa55-word");
+    registry = DistributionRegistry.builder().workDir(registryDir).htpasswd(users).start();
+  }
+
+  /** A small image of {@code layers} layers whose docker save tar names it {@code repoTag}. */
+  private static SyntheticImage image(long seed, int layers, String repoTag) {
+    int[] sizes = new int[layers];
+    java.util.Arrays.setAll(sizes, i -> 1024 + 977 * (i + 1));
+    return SyntheticImage.builder().seed(seed).layerSizes(sizes).repoTag(repoTag).build();
+  }
+
+  private static Digest layerDigest(SyntheticImage image, int index) {
+    return Digest.parse(image.diffIds().get(index));
   }
 
   @AfterAll
@@ -42,18 +54,18 @@ class PushPullCommandTest {
 
   @Test
   void pushWithCredentialsThenPullIntoAnEmptyStore() throws Exception {
-    var image = TestImages.image("push-cli", 2);
     String name = registry.host() + "/spring-vue-starter-repo/spring-vue-image:131";
+    var image = image(41, 2, name);
     CliRun berth = new CliRun(home);
-    berth.run("load", "-i", image.writeDockerSave(home.resolve("in.tar"), name).toString());
+    berth.run("load", "-i", image.writeDockerArchive(home.resolve("in.tar")).toString());
     login(home, "bob", "pa55-word");
 
     CliRun.Result push = berth.run("push", name);
     assertThat(push.exitCode()).as(push.err()).isZero();
     var lines = push.out().lines().toList();
     assertThat(lines.get(0)).isEqualTo("The push refers to repository [" + registry.host() + "/spring-vue-starter-repo/spring-vue-image]");
-    assertThat(lines.get(1)).isEqualTo(image.layerDigests().get(1).shortId() + ": Pushed");
-    assertThat(lines.get(2)).isEqualTo(image.layerDigests().get(0).shortId() + ": Pushed");
+    assertThat(lines.get(1)).isEqualTo(layerDigest(image, 1).shortId() + ": Pushed");
+    assertThat(lines.get(2)).isEqualTo(layerDigest(image, 0).shortId() + ": Pushed");
     assertThat(lines.get(3)).matches("131: digest: sha256:[0-9a-f]{64} size: \\d+");
     String digest = lines.get(3).split(" ")[2];
 
@@ -66,7 +78,7 @@ class PushPullCommandTest {
         .contains("Digest: " + digest + "\n")
         .contains("Status: Downloaded newer image for " + name + "\n")
         .endsWith(name + "\n");
-    assertThat(puller.run("images", "-q").out()).isEqualTo(image.configDigest().shortId() + "\n");
+    assertThat(puller.run("images", "-q").out()).isEqualTo(Digest.parse(image.config().digest()).shortId() + "\n");
 
     CliRun.Result missing = puller.run("pull", registry.host() + "/spring-vue-starter-repo/spring-vue-image:132");
     assertThat(missing.exitCode()).isEqualTo(1);
@@ -76,10 +88,10 @@ class PushPullCommandTest {
 
   @Test
   void pushWithoutOrWithWrongCredentialsFailsFastWithTheHint() throws Exception {
-    var image = TestImages.image("push-denied", 1);
     String name = registry.host() + "/spring-vue-starter-repo/spring-vue-image:132";
+    var image = image(42, 1, name);
     CliRun berth = new CliRun(home);
-    berth.run("load", "-i", image.writeDockerSave(home.resolve("in.tar"), name).toString());
+    berth.run("load", "-i", image.writeDockerArchive(home.resolve("in.tar")).toString());
     String expected = "Error: unauthorized: authentication required (pushing to " + registry.host()
         + "/spring-vue-starter-repo/spring-vue-image); run 'berth login " + registry.host() + "'\n";
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -25,6 +26,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * random files, a config whose {@code rootfs.diff_ids} match them, and an OCI image manifest. The
  * same seed always gives the same bytes (and digests); different seeds give different images.
  * It can be written as an OCI image layout directory, an OCI archive, or a {@code docker save} tar.
+ * Layers can be gzip-compressed in manifests and layouts (as registries usually hold them); a
+ * {@code docker save} tar always carries the uncompressed tars, as docker writes it. Several images
+ * make a multi-platform {@link SyntheticIndex}.
  *
  * <pre>{@code
  * SyntheticImage image = SyntheticImage.builder().seed(7).repoTag("localhost:5000/demo/app:1").build();
@@ -38,36 +42,48 @@ public final class SyntheticImage {
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
   public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
   public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar";
+  public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
   public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
   public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar";
+  public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
   /** Fixed timestamp for every entry and the config, so bytes do not depend on the clock. */
   private static final Instant EPOCH = Instant.parse("2024-01-01T00:00:00Z");
 
   private final long seed;
-  private final String repoTag;
+  private final List<String> repoTags;
   private final String os;
   private final String architecture;
+  private final String variant;
+  private final Instant created;
   private final Blob config;
+  private final List<Blob> layerTars;
   private final List<Blob> layers;
   private final Blob manifest;
   private final Blob dockerManifest;
 
   private SyntheticImage(Builder b) {
     this.seed = b.seed;
-    this.repoTag = b.repoTag;
+    this.repoTags = List.copyOf(b.repoTags);
     this.os = b.os;
     this.architecture = b.architecture;
-    List<Blob> built = new ArrayList<>();
+    this.variant = b.variant;
+    this.created = b.created;
+    List<Blob> tars = new ArrayList<>();
+    List<Blob> stored = new ArrayList<>();
     for (int i = 0; i < b.layerSizes.length; i++) {
-      built.add(new Blob(OCI_LAYER, layerTar(b.seed, i, b.layerSizes[i])));
+      Blob tar = new Blob(OCI_LAYER, layerTar(b.seed, i, b.layerSizes[i]));
+      tars.add(tar);
+      stored.add(b.gzipLayers ? new Blob(OCI_LAYER_GZIP, gzip(tar.content())) : tar);
     }
-    this.layers = List.copyOf(built);
+    this.layerTars = List.copyOf(tars);
+    this.layers = List.copyOf(stored);
     this.config = new Blob(OCI_CONFIG, configJson());
-    this.manifest = new Blob(OCI_MANIFEST, manifestJson(OCI_MANIFEST, OCI_CONFIG, OCI_LAYER));
-    this.dockerManifest =
-        new Blob(DOCKER_MANIFEST, manifestJson(DOCKER_MANIFEST, DOCKER_CONFIG, DOCKER_LAYER));
+    this.manifest = new Blob(OCI_MANIFEST,
+        manifestJson(OCI_MANIFEST, OCI_CONFIG, b.gzipLayers ? OCI_LAYER_GZIP : OCI_LAYER));
+    this.dockerManifest = new Blob(DOCKER_MANIFEST,
+        manifestJson(DOCKER_MANIFEST, DOCKER_CONFIG, b.gzipLayers ? DOCKER_LAYER_GZIP : DOCKER_LAYER));
   }
 
   public static Builder builder() {
@@ -83,9 +99,25 @@ public final class SyntheticImage {
     return seed;
   }
 
-  /** The name given with {@link Builder#repoTag}, or null. */
+  /** The first name given with {@link Builder#repoTag} or {@link Builder#repoTags}, or null. */
   public String repoTag() {
-    return repoTag;
+    return repoTags.isEmpty() ? null : repoTags.get(0);
+  }
+
+  /** Every name the {@code docker save} tar records, in order; empty for an unnamed image. */
+  public List<String> repoTags() {
+    return repoTags;
+  }
+
+  /** The platform as an image index records it: architecture, os and, if set, variant. */
+  public Map<String, Object> platform() {
+    Map<String, Object> platform = new LinkedHashMap<>();
+    platform.put("architecture", architecture);
+    platform.put("os", os);
+    if (variant != null) {
+      platform.put("variant", variant);
+    }
+    return platform;
   }
 
   /** The image config (media type {@value #OCI_CONFIG}). */
@@ -93,9 +125,17 @@ public final class SyntheticImage {
     return config;
   }
 
-  /** The layers, uncompressed tars, in order. */
+  /**
+   * The layers as the manifests reference them, in order: uncompressed tars, or their gzip
+   * compression when the image was built with {@link Builder#gzipLayers}.
+   */
   public List<Blob> layers() {
     return layers;
+  }
+
+  /** The uncompressed layer tars, in order (what a {@code docker save} tar carries). */
+  public List<Blob> layerTars() {
+    return layerTars;
   }
 
   /** The config and the layers: every blob a registry needs before the manifest. */
@@ -106,9 +146,9 @@ public final class SyntheticImage {
     return all;
   }
 
-  /** The diff ids recorded in the config; for uncompressed layers, the layer digests. */
+  /** The diff ids recorded in the config: the digests of the uncompressed layer tars. */
   public List<String> diffIds() {
-    return layers.stream().map(Blob::digest).toList();
+    return layerTars.stream().map(Blob::digest).toList();
   }
 
   /** The OCI image manifest (media type {@value #OCI_MANIFEST}). */
@@ -124,27 +164,48 @@ public final class SyntheticImage {
     return dockerManifest;
   }
 
-  /** Writes an OCI image layout (oci-layout, index.json, blobs/sha256/...) into {@code dir}. */
+  /**
+   * Writes an OCI image layout (oci-layout, index.json, blobs/sha256/...) into {@code dir}; the
+   * index.json entry is annotated with the {@link Builder#repoTag} name, if any.
+   */
   public Path writeOciLayout(Path dir) {
+    return writeOciLayout(dir, nameAnnotations());
+  }
+
+  /** Writes an OCI image layout whose index.json entry carries exactly {@code annotations}. */
+  public Path writeOciLayout(Path dir, Map<String, String> annotations) {
+    return writeLayout(dir, allOciBlobs(), annotated(manifest.descriptor(), annotations));
+  }
+
+  /** Writes the OCI layout as one tar (what {@code skopeo copy ... oci-archive:FILE} reads). */
+  public Path writeOciArchive(Path tarFile) {
+    return writeOciArchive(tarFile, nameAnnotations());
+  }
+
+  /** Writes the OCI layout as one tar whose index.json entry carries exactly {@code annotations}. */
+  public Path writeOciArchive(Path tarFile, Map<String, String> annotations) {
+    return writeLayoutArchive(tarFile, allOciBlobs(), annotated(manifest.descriptor(), annotations));
+  }
+
+  static Path writeLayout(Path dir, List<Blob> blobs, Map<String, Object> entry) {
     try {
       Files.createDirectories(dir.resolve("blobs/sha256"));
       Files.write(dir.resolve("oci-layout"), ociLayoutFile());
-      for (Blob blob : allOciBlobs()) {
+      for (Blob blob : blobs) {
         Files.write(dir.resolve("blobs/sha256/" + blob.hex()), blob.content());
       }
-      Files.write(dir.resolve("index.json"), ociIndex());
+      Files.write(dir.resolve("index.json"), ociIndex(entry));
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("could not write OCI layout to " + dir, e);
     }
   }
 
-  /** Writes the OCI layout as one tar (what {@code skopeo copy ... oci-archive:FILE} reads). */
-  public Path writeOciArchive(Path tarFile) {
+  static Path writeLayoutArchive(Path tarFile, List<Blob> blobs, Map<String, Object> entry) {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     entries.put("oci-layout", ociLayoutFile());
-    entries.put("index.json", ociIndex());
-    for (Blob blob : allOciBlobs()) {
+    entries.put("index.json", ociIndex(entry));
+    for (Blob blob : blobs) {
       entries.put("blobs/sha256/" + blob.hex(), blob.content());
     }
     return writeTarFile(tarFile, entries);
@@ -159,7 +220,7 @@ public final class SyntheticImage {
     String configName = config.hex() + ".json";
     entries.put(configName, config.content());
     List<String> layerNames = new ArrayList<>();
-    for (Blob layer : layers) {
+    for (Blob layer : layerTars) {
       String name = layer.hex() + "/layer.tar";
       entries.put(layer.hex() + "/VERSION", "1.0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       entries.put(name, layer.content());
@@ -167,21 +228,26 @@ public final class SyntheticImage {
     }
     Map<String, Object> item = new LinkedHashMap<>();
     item.put("Config", configName);
-    item.put("RepoTags", repoTag == null ? null : List.of(repoTag));
+    item.put("RepoTags", repoTags.isEmpty() ? null : repoTags);
     item.put("Layers", layerNames);
     entries.put("manifest.json", json(List.of(item)));
-    if (repoTag != null) {
-      int colon = repoTag.lastIndexOf(':');
-      boolean tagged = colon > repoTag.lastIndexOf('/');
-      String repository = tagged ? repoTag.substring(0, colon) : repoTag;
-      String tag = tagged ? repoTag.substring(colon + 1) : "latest";
-      entries.put("repositories",
-          json(Map.of(repository, Map.of(tag, layers.get(layers.size() - 1).hex()))));
+    if (!repoTags.isEmpty()) {
+      Map<String, Map<String, String>> repositories = new LinkedHashMap<>();
+      String top = layerTars.get(layerTars.size() - 1).hex();
+      for (String repoTag : repoTags) {
+        int colon = repoTag.lastIndexOf(':');
+        boolean tagged = colon > repoTag.lastIndexOf('/');
+        String repository = tagged ? repoTag.substring(0, colon) : repoTag;
+        String tag = tagged ? repoTag.substring(colon + 1) : "latest";
+        repositories.computeIfAbsent(repository, r -> new LinkedHashMap<>()).put(tag, top);
+      }
+      entries.put("repositories", json(repositories));
     }
     return writeTarFile(tarFile, entries);
   }
 
-  private List<Blob> allOciBlobs() {
+  /** Config, layers and the OCI manifest: the blobs of this image in an OCI layout. */
+  List<Blob> allOciBlobs() {
     List<Blob> all = new ArrayList<>(blobs());
     all.add(manifest);
     return all;
@@ -191,20 +257,32 @@ public final class SyntheticImage {
     return json(Map.of("imageLayoutVersion", "1.0.0"));
   }
 
-  private byte[] ociIndex() {
-    Map<String, Object> descriptor = manifest.descriptor();
-    if (repoTag != null) {
-      int colon = repoTag.lastIndexOf(':');
-      String tag = colon > repoTag.lastIndexOf('/') ? repoTag.substring(colon + 1) : "latest";
-      Map<String, Object> annotations = new LinkedHashMap<>();
-      annotations.put("io.containerd.image.name", repoTag);
-      annotations.put("org.opencontainers.image.ref.name", tag);
-      descriptor.put("annotations", annotations);
+  /** containerd's full name and the OCI ref.name tag for the first repo tag; none if unnamed. */
+  private Map<String, String> nameAnnotations() {
+    String repoTag = repoTag();
+    if (repoTag == null) {
+      return Map.of();
     }
+    int colon = repoTag.lastIndexOf(':');
+    String tag = colon > repoTag.lastIndexOf('/') ? repoTag.substring(colon + 1) : "latest";
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put("io.containerd.image.name", repoTag);
+    annotations.put("org.opencontainers.image.ref.name", tag);
+    return annotations;
+  }
+
+  static Map<String, Object> annotated(Map<String, Object> descriptor, Map<String, String> annotations) {
+    if (!annotations.isEmpty()) {
+      descriptor.put("annotations", new LinkedHashMap<>(annotations));
+    }
+    return descriptor;
+  }
+
+  private static byte[] ociIndex(Map<String, Object> entry) {
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
     index.put("mediaType", OCI_INDEX);
-    index.put("manifests", List.of(descriptor));
+    index.put("manifests", List.of(entry));
     return json(index);
   }
 
@@ -214,9 +292,9 @@ public final class SyntheticImage {
     runtime.put("Cmd", List.of("/bin/sh"));
     runtime.put("Labels", Map.of("dev.berth.testkit.seed", Long.toString(seed)));
     List<Map<String, Object>> history = new ArrayList<>();
-    for (int i = 0; i < layers.size(); i++) {
+    for (int i = 0; i < layerTars.size(); i++) {
       Map<String, Object> step = new LinkedHashMap<>();
-      step.put("created", EPOCH.toString());
+      step.put("created", created.toString());
       step.put("created_by", "berth-testkit: layer " + i + " of seed " + seed);
       history.add(step);
     }
@@ -224,9 +302,12 @@ public final class SyntheticImage {
     rootfs.put("type", "layers");
     rootfs.put("diff_ids", diffIds());
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("created", EPOCH.toString());
+    config.put("created", created.toString());
     config.put("architecture", architecture);
     config.put("os", os);
+    if (variant != null) {
+      config.put("variant", variant);
+    }
     config.put("config", runtime);
     config.put("rootfs", rootfs);
     config.put("history", history);
@@ -256,6 +337,17 @@ public final class SyntheticImage {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     writeTar(out, files, "layer-" + index + "/");
+    return out.toByteArray();
+  }
+
+  /** {@code content} gzip-compressed; the same bytes for the same content on every run. */
+  public static byte[] gzip(byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(content);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not gzip", e);
+    }
     return out.toByteArray();
   }
 
@@ -361,9 +453,12 @@ public final class SyntheticImage {
   public static final class Builder {
     private long seed = 1;
     private int[] layerSizes = {4 * 1024, 16 * 1024, 48 * 1024};
-    private String repoTag;
+    private List<String> repoTags = List.of();
     private String os = "linux";
     private String architecture = "amd64";
+    private String variant;
+    private boolean gzipLayers;
+    private Instant created = EPOCH;
 
     public Builder seed(long seed) {
       this.seed = seed;
@@ -386,13 +481,37 @@ public final class SyntheticImage {
 
     /** The name recorded in the archive ({@code RepoTags}, index annotations), e.g. {@code host/repo:tag}. */
     public Builder repoTag(String repoTag) {
-      this.repoTag = repoTag;
+      this.repoTags = repoTag == null ? List.of() : List.of(repoTag);
+      return this;
+    }
+
+    /** Several names for the {@code docker save} tar's RepoTags (the first also names OCI layouts). */
+    public Builder repoTags(String... repoTags) {
+      this.repoTags = List.of(repoTags);
       return this;
     }
 
     public Builder platform(String os, String architecture) {
+      return platform(os, architecture, null);
+    }
+
+    /** The platform in the config and in an index entry; {@code variant} (e.g. v8) may be null. */
+    public Builder platform(String os, String architecture, String variant) {
       this.os = os;
       this.architecture = architecture;
+      this.variant = variant;
+      return this;
+    }
+
+    /** Gzip-compresses the layers that manifests and OCI layouts reference (diff ids stay the tars'). */
+    public Builder gzipLayers(boolean gzipLayers) {
+      this.gzipLayers = gzipLayers;
+      return this;
+    }
+
+    /** The config's creation time (what {@code images} shows as CREATED); fixed by default. */
+    public Builder created(Instant created) {
+      this.created = created;
       return this;
     }
 

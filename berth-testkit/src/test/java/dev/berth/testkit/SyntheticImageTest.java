@@ -84,6 +84,57 @@ class SyntheticImageTest {
     assertThat(Files.size(archive)).isGreaterThan(image.layers().get(2).size());
   }
 
+  @Test
+  void gzipLayersKeepTheDiffIdsAndDockerArchivesKeepTheTars(@TempDir Path dir) throws Exception {
+    SyntheticImage plain = SyntheticImage.builder().seed(3).layerSizes(700, 900).build();
+    SyntheticImage gzipped = SyntheticImage.builder().seed(3).layerSizes(700, 900).gzipLayers(true)
+        .repoTags("a/b:1", "c:2").build();
+    assertThat(gzipped.diffIds()).isEqualTo(plain.diffIds());
+    assertThat(gzipped.config().digest()).isEqualTo(plain.config().digest());
+    assertThat(gzipped.layers()).extracting(SyntheticImage.Blob::mediaType)
+        .containsOnly(SyntheticImage.OCI_LAYER_GZIP);
+    assertThat(new java.util.zip.GZIPInputStream(
+        new ByteArrayInputStream(gzipped.layers().get(1).content())).readAllBytes())
+        .isEqualTo(plain.layers().get(1).content());
+    assertThat(SyntheticImage.gzip(plain.layers().get(0).content()))
+        .isEqualTo(gzipped.layers().get(0).content());
+
+    Path skopeo = Peers.require("skopeo", "skopeo");
+    Path archive = gzipped.writeDockerArchive(dir.resolve("two-names.tar"));
+    for (String name : List.of("a/b:1", "c:2")) {
+      assertThat(inspect(skopeo, "docker-archive:" + archive + ":" + name).get("Layers"))
+          .isEqualTo(plain.diffIds());
+    }
+    Path layout = gzipped.writeOciLayout(dir.resolve("layout"), Map.of("org.opencontainers.image.ref.name", "x"));
+    assertThat(inspect(skopeo, "oci:" + layout + ":x").get("Digest")).isEqualTo(gzipped.manifest().digest());
+  }
+
+  @Test
+  void anIndexListsEachImageWithItsPlatformAndSkopeoReadsIt(@TempDir Path dir) throws Exception {
+    SyntheticImage arm = SyntheticImage.builder().seed(7).platform("linux", "arm64", "v8").build();
+    SyntheticImage amd = SyntheticImage.builder().seed(8).platform("linux", "amd64").build();
+    SyntheticIndex index = SyntheticIndex.of(arm, amd);
+    Map<String, Object> body = JSON.std.mapFrom(index.index().content());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> manifests = (List<Map<String, Object>>) body.get("manifests");
+    assertThat(manifests).extracting(m -> m.get("digest"))
+        .containsExactly(arm.manifest().digest(), amd.manifest().digest());
+    assertThat(manifests.get(0).get("platform"))
+        .isEqualTo(Map.of("architecture", "arm64", "os", "linux", "variant", "v8"));
+
+    Path skopeo = Peers.require("skopeo", "skopeo");
+    Path layout = index.writeOciLayout(dir.resolve("layout"), Map.of("org.opencontainers.image.ref.name", "multi"));
+    Exec.Result raw = Exec.run(Duration.ofSeconds(30), skopeo.toString(), "inspect", "--raw", "oci:" + layout + ":multi")
+        .requireSuccess();
+    assertThat(raw.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(index.index().content());
+    // skopeo picks the amd64 entry, not the first one
+    Exec.Result chosen = Exec.run(Duration.ofSeconds(30), skopeo.toString(), "--override-arch", "amd64",
+        "inspect", "oci:" + layout + ":multi").requireSuccess();
+    Map<String, Object> amd64 = JSON.std.mapFrom(chosen.stdout());
+    assertThat(amd64.get("Architecture")).isEqualTo("amd64");
+    assertThat(amd64.get("Layers")).isEqualTo(amd.diffIds());
+  }
+
   private static Map<String, Object> inspect(Path skopeo, String source) throws Exception {
     Exec.Result result = Exec.run(Duration.ofSeconds(30), skopeo.toString(), "inspect", source)
         .requireSuccess();

@@ -23,9 +23,14 @@ final class TestPeers {
     return SyntheticImage.builder().seed(SEED.getAndIncrement()).repoTag(repoTag).build().writeDockerArchive(tar);
   }
 
-  /** An OCI layout directory holding one image tagged {@code tag}. */
+  /**
+   * An OCI layout directory holding one image tagged {@code tag}. Its layers are gzip-compressed,
+   * as registries hold them: a client would compress uncompressed layers on the way in and so
+   * change the manifest digest.
+   */
   static Path ociLayout(Path dir, String tag) {
-    return SyntheticImage.builder().seed(SEED.getAndIncrement()).repoTag("interop/image:" + tag).build().writeOciLayout(dir);
+    return SyntheticImage.builder().seed(SEED.getAndIncrement()).gzipLayers(true).repoTag("interop/image:" + tag)
+        .build().writeOciLayout(dir);
   }
 
   /** The manifest digest that an OCI layout's index.json records for {@code tag}. */

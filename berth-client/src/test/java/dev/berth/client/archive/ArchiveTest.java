@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
-import dev.berth.client.testing.TestImages;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
+import dev.berth.testkit.SyntheticImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,50 +26,70 @@ class ArchiveTest {
     return ImageStore.open(dir.resolve(name));
   }
 
+  /**
+   * A small image of {@code layers} layers, gzip-compressed in OCI layouts (a docker save tar
+   * holds them uncompressed), whose docker save tar names it {@code repoTags}.
+   */
+  private static SyntheticImage image(long seed, int layers, String... repoTags) {
+    int[] sizes = new int[layers];
+    java.util.Arrays.setAll(sizes, i -> 1024 + 977 * (i + 1));
+    return SyntheticImage.builder().seed(seed).layerSizes(sizes).gzipLayers(true).repoTags(repoTags).build();
+  }
+
+  private static Digest configDigest(SyntheticImage image) {
+    return Digest.parse(image.config().digest());
+  }
+
+  private static List<Digest> layerDigests(SyntheticImage image) {
+    return image.diffIds().stream().map(Digest::parse).toList();
+  }
+
   @Test
   void loadsADockerSaveTarKeepingLayersAsTheyAre() throws Exception {
-    var image = TestImages.image("docker-save", 3);
+    var image = image(11, 3, "x:1", "localhost:5000/y/z:2");
     ImageStore store = store("s");
-    List<LoadedImage> loaded = new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("x.tar"), "x:1", "localhost:5000/y/z:2"));
+    List<LoadedImage> loaded = new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("x.tar")));
 
     assertThat(loaded).extracting(LoadedImage::message)
         .containsExactly("Loaded image: x:1", "Loaded image: localhost:5000/y/z:2");
     StoredImage stored = store.resolve("x:1");
-    assertThat(stored.id()).isEqualTo(image.configDigest());
-    assertThat(stored.manifest().layers()).extracting(l -> l.digest()).containsExactlyElementsOf(image.layerDigests());
+    assertThat(stored.id()).isEqualTo(configDigest(image));
+    assertThat(stored.manifest().layers()).extracting(l -> l.digest()).containsExactlyElementsOf(layerDigests(image));
     assertThat(stored.manifest().layers()).allMatch(l -> l.mediaType().equals(MediaTypes.OCI_LAYER));
     assertThat(stored.manifest().config().mediaType()).isEqualTo(MediaTypes.OCI_CONFIG);
   }
 
   @Test
   void gzippedDockerSaveLayersGetTheGzipMediaTypeAndAGzippedArchiveLoads() throws Exception {
-    var image = TestImages.image("gz", 1);
-    Path tar = image.writeDockerSave(dir.resolve("plain.tar"), "gz:1");
+    var image = image(12, 1, "gz:1");
+    Path tar = image.writeDockerArchive(dir.resolve("plain.tar"));
     Path gz = dir.resolve("x.tar.gz");
-    Files.write(gz, TestImages.gzip(Files.readAllBytes(tar)));
+    Files.write(gz, SyntheticImage.gzip(Files.readAllBytes(tar)));
     ImageStore store = store("s");
     assertThat(new ArchiveLoader(store).load(gz)).extracting(LoadedImage::message).containsExactly("Loaded image: gz:1");
   }
 
   @Test
   void unnamedImagesAreLoadedById() throws Exception {
-    var image = TestImages.image("anon", 1);
+    var image = image(13, 1);
     ImageStore store = store("s");
-    assertThat(new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("x.tar"))))
-        .extracting(LoadedImage::message).containsExactly("Loaded image ID: " + image.configDigest());
+    assertThat(new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("x.tar"))))
+        .extracting(LoadedImage::message).containsExactly("Loaded image ID: " + configDigest(image));
     assertThat(store.list()).hasSize(1).allMatch(i -> i.name() == null);
   }
 
   @Test
   void loadsOciLayoutsNamedByAnnotation() throws Exception {
-    var image = TestImages.image("oci", 2);
-    Digest manifest = image.writeOciLayout(dir.resolve("layout"), Map.of("io.containerd.image.name", "docker.io/library/oci:3"));
+    var image = image(14, 2);
+    image.writeOciLayout(dir.resolve("layout"), Map.of("io.containerd.image.name", "docker.io/library/oci:3"));
+    Digest manifest = Digest.parse(image.manifest().digest());
     ImageStore store = store("s");
     assertThat(new ArchiveLoader(store).load(dir.resolve("layout"))).extracting(LoadedImage::message)
         .containsExactly("Loaded image: oci:3");
     assertThat(store.resolve("oci:3").target().digest()).isEqualTo(manifest);
 
-    Digest archived = image.writeOciArchive(dir.resolve("oci.tar"), Map.of("org.opencontainers.image.ref.name", "example.com/a/b:4"));
+    image.writeOciArchive(dir.resolve("oci.tar"), Map.of("org.opencontainers.image.ref.name", "example.com/a/b:4"));
+    Digest archived = Digest.parse(image.manifest().digest());
     ImageStore other = store("t");
     assertThat(new ArchiveLoader(other).load(dir.resolve("oci.tar"))).extracting(LoadedImage::message)
         .containsExactly("Loaded image: example.com/a/b:4");
@@ -79,14 +99,14 @@ class ArchiveTest {
     Path bare = dir.resolve("bare");
     image.writeOciLayout(bare, Map.of("org.opencontainers.image.ref.name", "latest"));
     assertThat(new ArchiveLoader(store("u")).load(bare)).extracting(LoadedImage::message)
-        .containsExactly("Loaded image ID: " + image.configDigest());
+        .containsExactly("Loaded image ID: " + configDigest(image));
   }
 
   @Test
   void saveThenLoadKeepsTheManifestDigest() throws Exception {
-    var image = TestImages.image("roundtrip", 3);
+    var image = image(15, 3, "rt:1");
     ImageStore first = store("first");
-    new ArchiveLoader(first).load(image.writeDockerSave(dir.resolve("in.tar"), "rt:1"));
+    new ArchiveLoader(first).load(image.writeDockerArchive(dir.resolve("in.tar")));
     StoredImage original = first.resolve("rt:1");
     Path saved = dir.resolve("saved.tar");
     try (OutputStream out = Files.newOutputStream(saved)) {
@@ -100,9 +120,9 @@ class ArchiveTest {
   @Test
   void savedArchivesAreReadableBySkopeoAsBothLayouts() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
-    var image = TestImages.image("skopeo", 2);
+    var image = image(16, 2, "sk:1");
     ImageStore store = store("s");
-    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("in.tar"), "sk:1"));
+    new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("in.tar")));
     StoredImage stored = store.resolve("sk:1");
     Path saved = dir.resolve("saved.tar");
     try (OutputStream out = Files.newOutputStream(saved)) {
@@ -113,7 +133,7 @@ class ArchiveTest {
         .isEqualTo(new String(store.readSmallBlob(stored.target().digest()), StandardCharsets.UTF_8));
     // the docker side: skopeo reads manifest.json and finds the same config
     assertThat(skopeo("inspect", "--config", "--raw", "docker-archive:" + saved))
-        .isEqualTo(new String(store.readSmallBlob(image.configDigest()), StandardCharsets.UTF_8));
+        .isEqualTo(new String(store.readSmallBlob(configDigest(image)), StandardCharsets.UTF_8));
 
     // and an archive skopeo writes (docker-archive) loads with its name and the same layers
     Path layout = dir.resolve("layout");
@@ -123,15 +143,15 @@ class ArchiveTest {
     ImageStore other = store("o");
     assertThat(new ArchiveLoader(other).load(written)).extracting(LoadedImage::message)
         .containsExactly("Loaded image: skopeo/written:5");
-    assertThat(other.resolve("skopeo/written:5").id()).isEqualTo(image.configDigest());
+    assertThat(other.resolve("skopeo/written:5").id()).isEqualTo(configDigest(image));
   }
 
   @Test
   void theStoreItselfIsAnOciLayoutSkopeoCanRead() throws Exception {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
-    var image = TestImages.image("store-layout", 2);
+    var image = image(17, 2, "layout:1");
     ImageStore store = store("s");
-    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("in.tar"), "layout:1"));
+    new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("in.tar")));
     String digest = store.resolve("layout:1").target().digest().toString();
     assertThat(skopeo("inspect", "--format", "{{.Digest}}", "oci:" + store.root() + ":docker.io/library/layout:1").trim())
         .isEqualTo(digest);
@@ -147,17 +167,14 @@ class ArchiveTest {
 
   @Test
   void aTamperedLayoutBlobIsRejected() throws Exception {
-    var image = TestImages.image("tamper", 1);
+    var image = image(18, 1);
     Path layout = dir.resolve("layout");
     image.writeOciLayout(layout, Map.of("io.containerd.image.name", "docker.io/library/t:1"));
-    try (var blobs = Files.list(layout.resolve("blobs/sha256"))) {
-      for (Path p : blobs.toList()) {
-        if (Files.size(p) > 500) { // a layer
-          byte[] b = Files.readAllBytes(p);
-          b[b.length / 2] ^= 1;
-          Files.write(p, b);
-        }
-      }
+    for (SyntheticImage.Blob layer : image.layers()) {
+      Path p = layout.resolve("blobs/sha256").resolve(layer.hex());
+      byte[] b = Files.readAllBytes(p);
+      b[b.length / 2] ^= 1;
+      Files.write(p, b);
     }
     ImageStore store = store("s");
     assertThatThrownBy(() -> new ArchiveLoader(store).load(layout)).hasMessageContaining("digest mismatch");

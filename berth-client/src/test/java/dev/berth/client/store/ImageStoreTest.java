@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.client.archive.ArchiveLoader;
-import dev.berth.client.testing.TestImages;
 import dev.berth.model.Digest;
 import dev.berth.model.Reference;
+import dev.berth.testkit.SyntheticImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +21,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageStoreTest {
   @TempDir Path dir;
+
+  /** A small image of {@code layers} uncompressed layers whose docker save tar names it {@code repoTags}. */
+  private static SyntheticImage image(long seed, int layers, String... repoTags) {
+    int[] sizes = new int[layers];
+    java.util.Arrays.setAll(sizes, i -> 1024 + 977 * (i + 1));
+    return SyntheticImage.builder().seed(seed).layerSizes(sizes).repoTags(repoTags).build();
+  }
+
+  private static Digest configDigest(SyntheticImage image) {
+    return Digest.parse(image.config().digest());
+  }
+
+  private static List<Digest> layerDigests(SyntheticImage image) {
+    return image.diffIds().stream().map(Digest::parse).toList();
+  }
 
   @Test
   void aBlobWithTheWrongDigestLeavesNothingBehind() throws Exception {
@@ -50,13 +65,13 @@ class ImageStoreTest {
   @Test
   void resolvesByNormalisedNameAndByIdPrefix() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("images"));
-    var image = TestImages.image("resolve", 2);
-    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("a.tar"), "myimage:1.0"));
+    var image = image(1, 2, "myimage:1.0");
+    new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("a.tar")));
 
     assertThat(store.resolve("myimage:1.0").name().canonical()).isEqualTo("docker.io/library/myimage:1.0");
-    assertThat(store.resolve("docker.io/library/myimage:1.0").id()).isEqualTo(image.configDigest());
-    assertThat(store.resolve(image.configDigest().encoded().substring(0, 12)).id()).isEqualTo(image.configDigest());
-    assertThat(store.resolve("sha256:" + image.configDigest().encoded().substring(0, 6)).id()).isEqualTo(image.configDigest());
+    assertThat(store.resolve("docker.io/library/myimage:1.0").id()).isEqualTo(configDigest(image));
+    assertThat(store.resolve(configDigest(image).encoded().substring(0, 12)).id()).isEqualTo(configDigest(image));
+    assertThat(store.resolve("sha256:" + configDigest(image).encoded().substring(0, 6)).id()).isEqualTo(configDigest(image));
     assertThatThrownBy(() -> store.resolve("myimage")).hasMessage("No such image: myimage:latest");
     assertThatThrownBy(() -> store.resolve("Bad//Name")).hasMessageContaining("invalid reference format");
     assertThat(Files.readString(dir.resolve("images/index.json")))
@@ -66,8 +81,8 @@ class ImageStoreTest {
   @Test
   void tagMovesANameAndRemovingTheLastNameCollectsTheBlobs() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("images"));
-    var one = TestImages.image("one", 2);
-    new ArchiveLoader(store).load(one.writeDockerSave(dir.resolve("one.tar"), "app:1"));
+    var one = image(2, 2, "app:1");
+    new ArchiveLoader(store).load(one.writeDockerArchive(dir.resolve("one.tar")));
     StoredImage image = store.resolve("app:1");
     store.addImage(image.target(), List.of(Reference.parse("localhost:5000/app:1")));
     assertThat(store.namesOf(image.target().digest())).extracting(i -> i.name().familiar())
@@ -77,38 +92,38 @@ class ImageStoreTest {
     assertThat(store.collectGarbage()).isEmpty();
     assertThat(store.removeEntry(store.resolve("localhost:5000/app:1"))).isTrue();
     List<Digest> deleted = store.collectGarbage();
-    assertThat(deleted).contains(one.configDigest()).containsAll(one.layerDigests());
+    assertThat(deleted).contains(configDigest(one)).containsAll(layerDigests(one));
     assertThat(store.list()).isEmpty();
   }
 
   @Test
   void aMovedTagLeavesTheOldImageDangling() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("images"));
-    var one = TestImages.image("one", 1);
-    var two = TestImages.image("two", 1);
-    new ArchiveLoader(store).load(one.writeDockerSave(dir.resolve("one.tar"), "app:1"));
-    new ArchiveLoader(store).load(two.writeDockerSave(dir.resolve("two.tar"), "app:1"));
-    assertThat(store.list()).extracting(StoredImage::id).containsExactlyInAnyOrder(one.configDigest(), two.configDigest());
-    assertThat(store.resolve("app:1").id()).isEqualTo(two.configDigest());
-    assertThat(store.list()).filteredOn(i -> i.name() == null).extracting(StoredImage::id).containsExactly(one.configDigest());
+    var one = image(2, 1, "app:1");
+    var two = image(3, 1, "app:1");
+    new ArchiveLoader(store).load(one.writeDockerArchive(dir.resolve("one.tar")));
+    new ArchiveLoader(store).load(two.writeDockerArchive(dir.resolve("two.tar")));
+    assertThat(store.list()).extracting(StoredImage::id).containsExactlyInAnyOrder(configDigest(one), configDigest(two));
+    assertThat(store.resolve("app:1").id()).isEqualTo(configDigest(two));
+    assertThat(store.list()).filteredOn(i -> i.name() == null).extracting(StoredImage::id).containsExactly(configDigest(one));
   }
 
   @Test
   void anImageWhoseLayerVanishedCannotBeNamed() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("images"));
-    var image = TestImages.image("vanish", 2);
-    new ArchiveLoader(store).load(image.writeDockerSave(dir.resolve("v.tar"), "v:1"));
+    var image = image(4, 2, "v:1");
+    new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("v.tar")));
     StoredImage stored = store.resolve("v:1");
-    Files.delete(store.blobPath(image.layerDigests().get(1)));
+    Files.delete(store.blobPath(layerDigests(image).get(1)));
     assertThatThrownBy(() -> store.addImage(stored.target(), List.of(Reference.parse("v:2"))))
-        .isInstanceOf(StoreException.class).hasMessageContaining(image.layerDigests().get(1).toString());
+        .isInstanceOf(StoreException.class).hasMessageContaining(layerDigests(image).get(1).toString());
     assertThat(store.list()).extracting(i -> i.name().familiar()).containsExactly("v:1");
   }
 
   @Test
   void concurrentNamingLosesNoUpdate() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("images"));
-    new ArchiveLoader(store).load(TestImages.image("c", 1).writeDockerSave(dir.resolve("c.tar"), "c:0"));
+    new ArchiveLoader(store).load(image(5, 1, "c:0").writeDockerArchive(dir.resolve("c.tar")));
     StoredImage image = store.resolve("c:0");
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> futures = new ArrayList<>();
@@ -129,7 +144,7 @@ class ImageStoreTest {
   @Test
   void indexJsonIsReplacedAtomicallyAndNoTemporaryFilesRemain() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("images"));
-    new ArchiveLoader(store).load(TestImages.image("t", 2).writeDockerSave(dir.resolve("t.tar"), "t:1"));
+    new ArchiveLoader(store).load(image(6, 2, "t:1").writeDockerArchive(dir.resolve("t.tar")));
     try (var files = Files.list(dir.resolve("images"))) {
       assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".index.json"));
     }

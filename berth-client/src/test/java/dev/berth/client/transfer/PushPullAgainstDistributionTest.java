@@ -13,11 +13,14 @@ import dev.berth.client.registry.RegistryException;
 import dev.berth.client.registry.RegistryTransport;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
-import dev.berth.client.testing.DockerRegistry;
-import dev.berth.client.testing.TestImages;
 import dev.berth.credentials.Credentials;
 import dev.berth.model.ErrorCode;
+import dev.berth.model.Digest;
 import dev.berth.model.Reference;
+import dev.berth.testkit.DistributionRegistry;
+import dev.berth.testkit.Htpasswd;
+import dev.berth.testkit.SyntheticImage;
+import dev.berth.testkit.SyntheticIndex;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,13 +36,32 @@ import org.junit.jupiter.api.io.TempDir;
 class PushPullAgainstDistributionTest {
   @TempDir static Path registryDir;
   @TempDir Path dir;
-  static DockerRegistry registry;
+  static DistributionRegistry registry;
   static final HttpClient HTTP = RegistryTransport.newHttpClient();
 
   @BeforeAll
-  static void start() throws Exception {
-    assumeTrue(DockerRegistry.available(), "docker-registry and htpasswd are not installed");
-    registry = DockerRegistry.start(registryDir, "alice", "s3cret-pw");
+  static void start() {
+    Path users = Htpasswd.create(registryDir.resolve("htpasswd"), "alice", "s3cret-pw");
+    registry = DistributionRegistry.builder().workDir(registryDir).htpasswd(users).start();
+  }
+
+  /** A small image of {@code layers} layers (gzip in OCI layouts) whose docker save tar names it {@code repoTags}. */
+  private static SyntheticImage image(long seed, int layers, String... repoTags) {
+    return builder(seed, layers).repoTags(repoTags).build();
+  }
+
+  private static SyntheticImage.Builder builder(long seed, int layers) {
+    int[] sizes = new int[layers];
+    java.util.Arrays.setAll(sizes, i -> 1024 + 977 * (i + 1));
+    return SyntheticImage.builder().seed(seed).layerSizes(sizes).gzipLayers(true);
+  }
+
+  private static Digest configDigest(SyntheticImage image) {
+    return Digest.parse(image.config().digest());
+  }
+
+  private static List<Digest> layerDigests(SyntheticImage image) {
+    return image.diffIds().stream().map(Digest::parse).toList();
   }
 
   @AfterAll
@@ -60,9 +82,9 @@ class PushPullAgainstDistributionTest {
   @Test
   void pushThenPullIntoAnEmptyStoreGivesTheSameDigests() throws Exception {
     ImageStore local = ImageStore.open(dir.resolve("local"));
-    var image = TestImages.image("push-pull", 3);
     Reference ref = Reference.parse(registry.host() + "/spring-vue-starter-repo/spring-vue-image:131");
-    new ArchiveLoader(local).load(image.writeDockerSave(dir.resolve("in.tar"), ref.familiar()));
+    var image = image(21, 3, ref.familiar());
+    new ArchiveLoader(local).load(image.writeDockerArchive(dir.resolve("in.tar")));
     StoredImage stored = local.resolve(ref.familiar());
 
     List<String> pushLines = new ArrayList<>();
@@ -81,13 +103,13 @@ class PushPullAgainstDistributionTest {
     List<String> pullLines = new ArrayList<>();
     StoredImage pulled = new Puller(empty, client(ref, alice(), false), pullLines::add).pull(ref);
     assertThat(pulled.target().digest()).isEqualTo(stored.target().digest());
-    assertThat(pulled.id()).isEqualTo(image.configDigest());
-    assertThat(pulled.manifest().layers()).extracting(l -> l.digest()).containsExactlyElementsOf(image.layerDigests());
+    assertThat(pulled.id()).isEqualTo(configDigest(image));
+    assertThat(pulled.manifest().layers()).extracting(l -> l.digest()).containsExactlyElementsOf(layerDigests(image));
     assertThat(pullLines).containsExactly(
         "131: Pulling from spring-vue-starter-repo/spring-vue-image",
-        image.layerDigests().get(0).shortId() + ": Pull complete",
-        image.layerDigests().get(1).shortId() + ": Pull complete",
-        image.layerDigests().get(2).shortId() + ": Pull complete",
+        layerDigests(image).get(0).shortId() + ": Pull complete",
+        layerDigests(image).get(1).shortId() + ": Pull complete",
+        layerDigests(image).get(2).shortId() + ": Pull complete",
         "Digest: " + stored.target().digest(),
         "Status: Downloaded newer image for " + ref.familiar(),
         ref.canonical());
@@ -102,7 +124,7 @@ class PushPullAgainstDistributionTest {
   void wrongOrMissingCredentialsFailWithTheRegistryMessageAfterOneTry() throws Exception {
     ImageStore local = ImageStore.open(dir.resolve("local"));
     Reference ref = Reference.parse(registry.host() + "/denied/image:1");
-    new ArchiveLoader(local).load(TestImages.image("denied", 1).writeDockerSave(dir.resolve("in.tar"), ref.familiar()));
+    new ArchiveLoader(local).load(image(22, 1, ref.familiar()).writeDockerArchive(dir.resolve("in.tar")));
     StoredImage stored = local.resolve(ref.familiar());
 
     AtomicInteger asked = new AtomicInteger();
@@ -124,17 +146,19 @@ class PushPullAgainstDistributionTest {
 
   @Test
   void aMultiArchIndexIsPushedWholeAndPulledAsIndexPlusLinuxAmd64() throws Exception {
-    var amd64 = TestImages.image("multi-amd64", 2);
-    var arm64 = TestImages.image("multi-arm64", 1);
+    var amd64 = builder(23, 2).platform("linux", "amd64").build();
+    var arm64 = builder(24, 1).platform("linux", "arm64", "v8").build();
     Reference ref = Reference.parse(registry.host() + "/multi/arch:1");
     Path layout = dir.resolve("layout");
-    var indexDigest = TestImages.writeMultiArchLayout(layout,
-        java.util.Map.of("io.containerd.image.name", ref.canonical()), amd64, arm64);
+    // arm64 first, so choosing linux/amd64 is a real choice and not "the first"
+    SyntheticIndex index = SyntheticIndex.of(arm64, amd64);
+    index.writeOciLayout(layout, java.util.Map.of("io.containerd.image.name", ref.canonical()));
+    var indexDigest = Digest.parse(index.index().digest());
     ImageStore local = ImageStore.open(dir.resolve("local"));
     new ArchiveLoader(local).load(layout);
     StoredImage stored = local.resolve(ref.familiar());
     assertThat(stored.isIndex()).isTrue();
-    assertThat(stored.id()).isEqualTo(amd64.configDigest());
+    assertThat(stored.id()).isEqualTo(configDigest(amd64));
 
     Pusher.Result pushed = new Pusher(local, client(ref, alice(), true), l -> { }).push(stored, ref);
     assertThat(pushed.digest()).isEqualTo(indexDigest);
@@ -142,20 +166,21 @@ class PushPullAgainstDistributionTest {
     ImageStore empty = ImageStore.open(dir.resolve("empty"));
     StoredImage pulled = new Puller(empty, client(ref, alice(), false), l -> { }).pull(ref);
     assertThat(pulled.target().digest()).isEqualTo(indexDigest);
-    assertThat(pulled.id()).isEqualTo(amd64.configDigest());
-    assertThat(empty.hasBlob(arm64.configDigest())).isFalse();
-    arm64.layerDigests().forEach(d -> assertThat(empty.hasBlob(d)).isFalse());
+    assertThat(pulled.id()).isEqualTo(configDigest(amd64));
+    assertThat(empty.hasBlob(configDigest(arm64))).isFalse();
+    layerDigests(arm64).forEach(d -> assertThat(empty.hasBlob(d)).isFalse());
+    arm64.layers().forEach(l -> assertThat(empty.hasBlob(Digest.parse(l.digest()))).isFalse());
   }
 
   @Test
   void aBlobTamperedWithInTheRegistryIsRejectedAndNotStored() throws Exception {
     ImageStore local = ImageStore.open(dir.resolve("local"));
-    var image = TestImages.image("tampered", 1);
     Reference ref = Reference.parse(registry.host() + "/tampered/image:1");
-    new ArchiveLoader(local).load(image.writeDockerSave(dir.resolve("in.tar"), ref.familiar()));
+    var image = image(25, 1, ref.familiar());
+    new ArchiveLoader(local).load(image.writeDockerArchive(dir.resolve("in.tar")));
     new Pusher(local, client(ref, alice(), true), l -> { }).push(local.resolve(ref.familiar()), ref);
-    var layer = image.layerDigests().get(0);
-    Path data = registryDir.resolve("storage/docker/registry/v2/blobs/sha256")
+    var layer = layerDigests(image).get(0);
+    Path data = registry.storage().resolve("docker/registry/v2/blobs/sha256")
         .resolve(layer.encoded().substring(0, 2)).resolve(layer.encoded()).resolve("data");
     byte[] bytes = java.nio.file.Files.readAllBytes(data);
     bytes[bytes.length / 2] ^= 1;
@@ -171,7 +196,7 @@ class PushPullAgainstDistributionTest {
   @Test
   void pullsADockerSchema2ImageSkopeoPushedAndPushesItBackByteExact() throws Exception {
     assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
-    var image = TestImages.image("from-skopeo", 2);
+    var image = image(26, 2);
     Path layout = dir.resolve("layout");
     image.writeOciLayout(layout, java.util.Map.of("org.opencontainers.image.ref.name", "v1"));
     Path authFile = dir.resolve("auth.json");
@@ -187,7 +212,7 @@ class PushPullAgainstDistributionTest {
     ImageStore local = ImageStore.open(dir.resolve("local"));
     StoredImage pulled = new Puller(local, client(ref, alice(), false), l -> { }).pull(ref);
     assertThat(pulled.target().mediaType()).isEqualTo(dev.berth.model.MediaTypes.DOCKER_MANIFEST);
-    assertThat(pulled.id()).isEqualTo(image.configDigest());
+    assertThat(pulled.id()).isEqualTo(configDigest(image));
 
     Reference back = ref.withTag("2");
     Pusher.Result pushed = new Pusher(local, client(back, alice(), true), l -> { }).push(pulled, back);

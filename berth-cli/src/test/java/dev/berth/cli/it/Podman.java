@@ -1,0 +1,108 @@
+package dev.berth.cli.it;
+
+import dev.berth.testkit.Exec;
+import dev.berth.testkit.Peers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real {@code podman} (Debian package {@code podman}; as root, pull and push need no
+ * user-namespace or network helpers) with a private, throw-away state: its own storage root and
+ * runroot on the {@code vfs} driver, its own libpod tmpdir, HOME and XDG_RUNTIME_DIR, so nothing
+ * touches the machine's podman state. Close removes it all.
+ */
+final class Podman implements AutoCloseable {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path program;
+  private final Path dir;
+
+  Podman(Path dir) {
+    this.program = Peers.require("podman", "podman");
+    this.dir = dir;
+    try {
+      for (String sub : List.of("root", "runroot", "tmp", "home")) {
+        Files.createDirectories(dir.resolve(sub));
+      }
+      // podman insists that XDG_RUNTIME_DIR is private to its user.
+      Files.createDirectories(dir.resolve("xdg"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not prepare podman's state in " + dir, e);
+    }
+  }
+
+  /** Runs {@code podman <private-state flags> args}, feeding {@code stdin}. */
+  BerthCli.Result runWithInput(String stdin, String... args) {
+    List<String> command = new ArrayList<>(List.of(program.toString(),
+        "--root", dir.resolve("root").toString(),
+        "--runroot", dir.resolve("runroot").toString(),
+        "--tmpdir", dir.resolve("tmp").toString(),
+        "--storage-driver", "vfs",
+        "--cgroup-manager", "cgroupfs",
+        "--events-backend", "none"));
+    command.addAll(List.of(args));
+    Map<String, String> env = new HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
+    env.put("HOME", dir.resolve("home").toString());
+    env.put("XDG_RUNTIME_DIR", dir.resolve("xdg").toString());
+    env.put("XDG_CONFIG_HOME", dir.resolve("home/.config").toString());
+    env.put("XDG_DATA_HOME", dir.resolve("home/.local/share").toString());
+    Exec exec = Exec.command(command).env(env).stdin(stdin).timeout(TIMEOUT);
+    // Nothing from the caller's environment may redirect podman's auth or config.
+    for (String name : System.getenv().keySet()) {
+      if (!env.containsKey(name)) {
+        exec.env(name, null);
+      }
+    }
+    Exec.Result r = exec.run();
+    return new BerthCli.Result(r.exitCode(), r.stdout(), r.stderr());
+  }
+
+  BerthCli.Result run(String... args) {
+    return runWithInput("", args);
+  }
+
+  /** Deletes the state; vfs layers hold read-only directories, so permissions are opened first. */
+  @Override
+  public void close() {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+          d.toFile().setWritable(true, true);
+          d.toFile().setExecutable(true, true);
+          d.toFile().setReadable(true, true);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not remove podman's state in " + dir, e);
+    }
+  }
+}
