@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.Extension;
@@ -56,10 +57,13 @@ final class Conformance implements TestTemplateInvocationContextProvider {
         store.getOrComputeIfAbsent(Targets.class, k -> Targets.start(System.getenv()), Targets.class);
     List<TestTemplateInvocationContext> invocations = new ArrayList<>();
     for (Target target : targets.all()) {
-      invocations.add(new Invocation(target.name(), target, null, results));
+      invocations.add(new Invocation(target.name(), target, null, null, results));
     }
     if (targets.berthUnavailable() != null) {
-      invocations.add(new Invocation("berth", null, targets.berthUnavailable(), results));
+      invocations.add(new Invocation("berth", null, targets.berthUnavailable(), null, results));
+    }
+    if (targets.berthFailure() != null) {
+      invocations.add(new Invocation("berth", null, null, targets.berthFailure(), results));
     }
     return invocations.stream();
   }
@@ -72,8 +76,10 @@ final class Conformance implements TestTemplateInvocationContextProvider {
   }
 
   /** One check on one target: resolves the {@link Registry}, skips what does not apply, records. */
-  private record Invocation(String targetName, Target target, String unavailable, Results results)
-      implements TestTemplateInvocationContext, ParameterResolver, ExecutionCondition, TestWatcher {
+  private record Invocation(
+      String targetName, Target target, String unavailable, Throwable failure, Results results)
+      implements TestTemplateInvocationContext, ParameterResolver, ExecutionCondition, TestWatcher,
+          BeforeEachCallback {
 
     @Override
     public String getDisplayName(int invocationIndex) {
@@ -97,6 +103,13 @@ final class Conformance implements TestTemplateInvocationContextProvider {
             "beyond distribution: CNCF distribution 2.8 does not implement this");
       }
       return ConditionEvaluationResult.enabled(targetName);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+      if (failure != null) {
+        throw new AssertionError("the " + targetName + " target did not start: " + failure, failure);
+      }
     }
 
     @Override

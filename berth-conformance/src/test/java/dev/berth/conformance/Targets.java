@@ -15,32 +15,36 @@ final class Targets implements AutoCloseable {
   static final String BERTH_TARGET_CLASS = "dev.berth.conformance.BerthTarget";
 
   private final List<Target> targets;
-  /** Why a built-in target is missing (shown as a skipped check), or null. */
+  /** Why the Berth target is not compiled in (its checks are skipped), or null. */
   private final String berthUnavailable;
+  /** Why the Berth target failed to start (its checks fail), or null. */
+  private final Throwable berthFailure;
 
-  private Targets(List<Target> targets, String berthUnavailable) {
+  private Targets(List<Target> targets, String berthUnavailable, Throwable berthFailure) {
     this.targets = targets;
     this.berthUnavailable = berthUnavailable;
+    this.berthFailure = berthFailure;
   }
 
   static Targets start(Map<String, String> env) {
     EnvironmentTarget external = EnvironmentTarget.fromEnvironment(env);
     if (external != null) {
-      return new Targets(List.of(external), null);
+      return new Targets(List.of(external), null, null);
     }
     List<Target> started = new ArrayList<>();
     started.add(DistributionTarget.start());
     String unavailable = null;
+    Throwable failure = null;
     try {
       started.add(startBerth());
     } catch (ClassNotFoundException e) {
       unavailable = "the Berth target is not compiled: berth-server has no RegistryServer yet"
           + " (see the berth-target profile in berth-conformance/pom.xml)";
     } catch (RuntimeException | Error e) {
-      started.forEach(Target::close);
-      throw e;
+      // The reference keeps running; every Berth check fails with this cause.
+      failure = e;
     }
-    return new Targets(List.copyOf(started), unavailable);
+    return new Targets(List.copyOf(started), unavailable, failure);
   }
 
   private static Target startBerth() throws ClassNotFoundException {
@@ -60,6 +64,10 @@ final class Targets implements AutoCloseable {
 
   String berthUnavailable() {
     return berthUnavailable;
+  }
+
+  Throwable berthFailure() {
+    return berthFailure;
   }
 
   @Override
