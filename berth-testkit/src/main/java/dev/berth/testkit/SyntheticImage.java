@@ -98,6 +98,14 @@ public final class SyntheticImage {
     return layers;
   }
 
+  public String os() {
+    return os;
+  }
+
+  public String architecture() {
+    return architecture;
+  }
+
   /** The config and the layers: every blob a registry needs before the manifest. */
   public List<Blob> blobs() {
     List<Blob> all = new ArrayList<>();
@@ -187,12 +195,17 @@ public final class SyntheticImage {
     return all;
   }
 
-  private static byte[] ociLayoutFile() {
+  static byte[] ociLayoutFile() {
     return json(Map.of("imageLayoutVersion", "1.0.0"));
   }
 
   private byte[] ociIndex() {
-    Map<String, Object> descriptor = manifest.descriptor();
+    return layoutIndex(manifest, repoTag);
+  }
+
+  /** The index.json of a layout holding one manifest (or index), named by {@code repoTag}. */
+  static byte[] layoutIndex(Blob top, String repoTag) {
+    Map<String, Object> descriptor = top.descriptor();
     if (repoTag != null) {
       int colon = repoTag.lastIndexOf(':');
       String tag = colon > repoTag.lastIndexOf('/') ? repoTag.substring(colon + 1) : "latest";
@@ -259,7 +272,7 @@ public final class SyntheticImage {
     return out.toByteArray();
   }
 
-  private static Path writeTarFile(Path tarFile, Map<String, byte[]> entries) {
+  static Path writeTarFile(Path tarFile, Map<String, byte[]> entries) {
     try {
       Path parent = tarFile.toAbsolutePath().getParent();
       Files.createDirectories(parent);
