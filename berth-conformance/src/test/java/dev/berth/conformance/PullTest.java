@@ -141,6 +141,26 @@ class PullTest {
     }
   }
 
+  // Names follow the spec's grammar before they reach storage: no upper case, no dot segments.
+  // A 2xx here would mean a path outside the repository was looked at.
+  @Check
+  void invalidRepositoryNamesAreRejected(Registry registry) {
+    String namespace = registry.target().namespace();
+    for (String path : new String[] {
+        "/v2/" + namespace + "/UPPER/tags/list",
+        "/v2/" + namespace + "/%2e%2e/%2e%2e/etc/tags/list",
+        "/v2/" + namespace + "/a/../../b/tags/list",
+        "/v2/" + namespace + "/-dash/manifests/latest"}) {
+      Response response = registry.get(path);
+      // distribution answers dot segments with a redirect to the cleaned path (not followed here).
+      assertThat(response.status()).as("%s", response).isIn(301, 400, 404);
+      if (response.status() == 301) {
+        assertThat(response.header("Location")).hasValueSatisfying(
+            location -> assertThat(location).doesNotContain("..").doesNotContain("%2e"));
+      }
+    }
+  }
+
   @Check
   void end3_unknownRepositoryIs404(Registry registry) {
     String repo = registry.newRepository();

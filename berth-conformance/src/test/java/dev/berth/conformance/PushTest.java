@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testkit.SyntheticImage;
 import dev.berth.testkit.SyntheticImage.Blob;
+import dev.berth.testkit.SyntheticIndex;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -249,6 +250,34 @@ class PushTest {
     assertThat(put.status()).as("%s", put).isIn(400, 404);
     assertThat(put.errorCodes()).contains("MANIFEST_BLOB_UNKNOWN");
     assertThat(registry.head("/v2/" + repo + "/manifests/v1").status()).isEqualTo(404);
+  }
+
+  @Check
+  void end7_indexOfPushedManifestsIsStoredByteExact(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticIndex multi = SyntheticIndex.of(null,
+        SyntheticImage.builder().seed(System.nanoTime()).layerSizes(100).platform("linux", "amd64").build(),
+        SyntheticImage.builder().seed(System.nanoTime()).layerSizes(100).platform("linux", "arm64").build());
+    for (SyntheticImage image : multi.images()) {
+      registry.pushImage(repo, image.manifest().digest(), image);
+    }
+    registry.pushManifest(repo, "multi", multi.index());
+    Response get = registry.getManifest(repo, "multi");
+    assertThat(get.status()).as("%s", get).isEqualTo(200);
+    assertThat(get.header("Content-Type")).hasValue(SyntheticImage.OCI_INDEX);
+    assertThat(get.body()).isEqualTo(multi.index().content());
+  }
+
+  @Check
+  void end7_indexWithAMissingChildIsManifestBlobUnknown(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticImage present = Content.image();
+    SyntheticImage absent = Content.image();
+    registry.pushImage(repo, "present", present);
+    SyntheticIndex multi = SyntheticIndex.of(null, present, absent);
+    Response put = registry.putManifest(repo, "multi", SyntheticImage.OCI_INDEX, multi.index().content());
+    assertThat(put.status()).as("%s", put).isIn(400, 404);
+    assertThat(put.errorCodes()).contains("MANIFEST_BLOB_UNKNOWN");
   }
 
   @Check
