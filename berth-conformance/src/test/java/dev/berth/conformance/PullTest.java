@@ -49,6 +49,15 @@ class PullTest {
   }
 
   @Check
+  void end2_malformedDigestIs400DigestInvalid(Registry registry) {
+    String repo = registry.newRepository();
+    registry.pushBlob(repo, Content.randomBlob(10));
+    Response response = registry.get("/v2/" + repo + "/blobs/sha256:abc123");
+    assertThat(response.status()).as("%s", response).isEqualTo(400);
+    assertThat(response.errorCodes()).contains("DIGEST_INVALID");
+  }
+
+  @Check
   void end2_rangeRequestReturns206WithThePart(Registry registry) {
     String repo = registry.newRepository();
     Blob blob = Content.randomBlob(4096);

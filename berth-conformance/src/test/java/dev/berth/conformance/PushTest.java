@@ -256,8 +256,8 @@ class PushTest {
   void end7_indexOfPushedManifestsIsStoredByteExact(Registry registry) {
     String repo = registry.newRepository();
     SyntheticIndex multi = SyntheticIndex.of(null,
-        SyntheticImage.builder().seed(System.nanoTime()).layerSizes(100).platform("linux", "amd64").build(),
-        SyntheticImage.builder().seed(System.nanoTime()).layerSizes(100).platform("linux", "arm64").build());
+        SyntheticImage.builder().seed(Content.seed()).layerSizes(100).platform("linux", "amd64").build(),
+        SyntheticImage.builder().seed(Content.seed()).layerSizes(100).platform("linux", "arm64").build());
     for (SyntheticImage image : multi.images()) {
       registry.pushImage(repo, image.manifest().digest(), image);
     }
@@ -289,6 +289,30 @@ class PushTest {
     Response put = registry.putManifest(repo, wrong, SyntheticImage.OCI_MANIFEST, image.manifest().content());
     assertThat(put.status()).as("%s", put).isEqualTo(400);
     assertThat(put.errorCodes()).contains("DIGEST_INVALID");
+  }
+
+  // A document whose declared media type contradicts the Content-Type it is pushed with.
+  @Check
+  void end7_mediaTypeContradictingContentTypeIsRefused(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticImage image = Content.image();
+    image.blobs().forEach(blob -> registry.pushBlob(repo, blob));
+    Response put = registry.putManifest(repo, "v1", SyntheticImage.DOCKER_MANIFEST,
+        image.manifest().content());
+    assertThat(put.status()).as("%s", put).isEqualTo(400);
+    assertThat(put.errorCodes()).contains("MANIFEST_INVALID");
+    assertThat(registry.head("/v2/" + repo + "/manifests/v1").status()).isEqualTo(404);
+  }
+
+  @Check
+  void end7_invalidTagIsRefused(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticImage image = Content.image();
+    image.blobs().forEach(blob -> registry.pushBlob(repo, blob));
+    for (String tag : new String[] {"-leading-dash", "t".repeat(129)}) {
+      Response put = registry.putManifest(repo, tag, SyntheticImage.OCI_MANIFEST, image.manifest().content());
+      assertThat(put.status()).as("%s", put).isIn(400, 404);
+    }
   }
 
   @Check
