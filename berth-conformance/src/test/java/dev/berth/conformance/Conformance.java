@@ -56,14 +56,11 @@ final class Conformance implements TestTemplateInvocationContextProvider {
     Targets targets =
         store.getOrComputeIfAbsent(Targets.class, k -> Targets.start(System.getenv()), Targets.class);
     List<TestTemplateInvocationContext> invocations = new ArrayList<>();
-    for (Target target : targets.all()) {
+    for (Target target : targets.running()) {
       invocations.add(new Invocation(target.name(), target, null, null, results));
     }
-    if (targets.berthUnavailable() != null) {
-      invocations.add(new Invocation("berth", null, targets.berthUnavailable(), null, results));
-    }
-    if (targets.berthFailure() != null) {
-      invocations.add(new Invocation("berth", null, null, targets.berthFailure(), results));
+    for (Targets.Missing missing : targets.missing()) {
+      invocations.add(new Invocation(missing.name(), null, missing.reason(), missing.failure(), results));
     }
     return invocations.stream();
   }
@@ -95,6 +92,9 @@ final class Conformance implements TestTemplateInvocationContextProvider {
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       if (unavailable != null) {
         return ConditionEvaluationResult.disabled(unavailable);
+      }
+      if (target == null) {
+        return ConditionEvaluationResult.enabled("fails in beforeEach: the target did not start");
       }
       Optional<Method> method = context.getTestMethod();
       if (target.isReference() && method.isPresent() && beyondDistribution(method.get())

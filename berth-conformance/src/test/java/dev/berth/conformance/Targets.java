@@ -4,74 +4,87 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The registries under test, started once per test JVM and stopped when it ends. With
  * {@code BERTH_CONFORMANCE_URL} set, only that registry; else the reference (Debian's
- * docker-registry) and Berth, side by side, so every check runs against both.
+ * docker-registry) and Berth, side by side, so every check runs against both. A built-in target
+ * that cannot run does not stop the other: its checks are skipped (not compiled in, or an optional
+ * peer missing) or fail (it did not start).
  */
 final class Targets implements AutoCloseable {
 
   static final String BERTH_TARGET_CLASS = "dev.berth.conformance.BerthTarget";
 
-  private final List<Target> targets;
-  /** Why the Berth target is not compiled in (its checks are skipped), or null. */
-  private final String berthUnavailable;
-  /** Why the Berth target failed to start (its checks fail), or null. */
-  private final Throwable berthFailure;
+  /** A target that is not running: skipped with {@code reason}, or failed with {@code failure}. */
+  record Missing(String name, String reason, Throwable failure) {}
 
-  private Targets(List<Target> targets, String berthUnavailable, Throwable berthFailure) {
-    this.targets = targets;
-    this.berthUnavailable = berthUnavailable;
-    this.berthFailure = berthFailure;
+  private final List<Target> running;
+  private final List<Missing> missing;
+
+  private Targets(List<Target> running, List<Missing> missing) {
+    this.running = List.copyOf(running);
+    this.missing = List.copyOf(missing);
   }
 
   static Targets start(Map<String, String> env) {
     EnvironmentTarget external = EnvironmentTarget.fromEnvironment(env);
     if (external != null) {
-      return new Targets(List.of(external), null, null);
+      return new Targets(List.of(external), List.of());
     }
-    List<Target> started = new ArrayList<>();
-    started.add(DistributionTarget.start());
-    String unavailable = null;
-    Throwable failure = null;
-    try {
-      started.add(startBerth());
-    } catch (ClassNotFoundException e) {
-      unavailable = "the Berth target is not compiled: berth-server has no RegistryServer yet"
-          + " (see the berth-target profile in berth-conformance/pom.xml)";
-    } catch (RuntimeException | Error e) {
-      // The reference keeps running; every Berth check fails with this cause.
-      failure = e;
-    }
-    return new Targets(List.copyOf(started), unavailable, failure);
+    List<Target> running = new ArrayList<>();
+    List<Missing> missing = new ArrayList<>();
+    startInto("distribution", DistributionTarget::start, running, missing);
+    startInto("berth", Targets::startBerth, running, missing);
+    return new Targets(running, missing);
   }
 
-  private static Target startBerth() throws ClassNotFoundException {
-    Class<?> type = Class.forName(BERTH_TARGET_CLASS);
+  private static void startInto(String name, Supplier<Target> starter, List<Target> running,
+      List<Missing> missing) {
+    try {
+      Target target = starter.get();
+      if (target != null) {
+        running.add(target);
+      } else {
+        missing.add(new Missing(name, "the Berth target is not compiled: berth-server has no"
+            + " RegistryServer yet (see the berth-target profile in berth-conformance/pom.xml)", null));
+      }
+    } catch (TestAbortedException e) {
+      missing.add(new Missing(name, e.getMessage(), null));
+    } catch (RuntimeException | Error e) {
+      missing.add(new Missing(name, null, e));
+    }
+  }
+
+  /** The Berth target, or null when it is not compiled into this build. */
+  private static Target startBerth() {
+    Class<?> type;
+    try {
+      type = Class.forName(BERTH_TARGET_CLASS);
+    } catch (ClassNotFoundException e) {
+      return null;
+    }
     try {
       return (Target) type.getDeclaredConstructor().newInstance();
     } catch (InvocationTargetException e) {
-      throw new IllegalStateException("could not start the Berth server", e.getCause());
+      throw new IllegalStateException("could not start the Berth server: " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("could not create " + BERTH_TARGET_CLASS, e);
     }
   }
 
-  List<Target> all() {
-    return targets;
+  List<Target> running() {
+    return running;
   }
 
-  String berthUnavailable() {
-    return berthUnavailable;
-  }
-
-  Throwable berthFailure() {
-    return berthFailure;
+  List<Missing> missing() {
+    return missing;
   }
 
   @Override
   public void close() {
-    targets.forEach(Target::close);
+    running.forEach(Target::close);
   }
 }
