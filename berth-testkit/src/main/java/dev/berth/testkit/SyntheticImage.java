@@ -159,8 +159,9 @@ public final class SyntheticImage {
   }
 
   /**
-   * Writes a {@code docker save} tar in the classic layout: {@code manifest.json} (Config,
-   * RepoTags, Layers), {@code <config-hex>.json}, {@code <layer-hex>/layer.tar}, {@code repositories}.
+   * Writes a {@code docker save} tar in the classic layout (docker before 25): {@code manifest.json}
+   * (Config, RepoTags, Layers), {@code <config-hex>.json}, {@code <layer-hex>/layer.tar},
+   * {@code repositories}.
    */
   public Path writeDockerArchive(Path tarFile) {
     Map<String, byte[]> entries = new LinkedHashMap<>();
@@ -173,6 +174,27 @@ public final class SyntheticImage {
       entries.put(name, layer.content());
       layerNames.add(name);
     }
+    addDockerIndexes(entries, configName, layerNames);
+    return writeTarFile(tarFile, entries);
+  }
+
+  /**
+   * Writes a {@code docker save} tar as docker 25 and later do: an OCI layout whose blobs the
+   * {@code manifest.json} names by path ({@code blobs/sha256/<hex>}), plus {@code repositories}.
+   */
+  public Path writeDockerArchiveOciStyle(Path tarFile) {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("oci-layout", ociLayoutFile());
+    entries.put("index.json", ociIndex());
+    for (Blob blob : allOciBlobs()) {
+      entries.put("blobs/sha256/" + blob.hex(), blob.content());
+    }
+    addDockerIndexes(entries, "blobs/sha256/" + config.hex(),
+        layers.stream().map(layer -> "blobs/sha256/" + layer.hex()).toList());
+    return writeTarFile(tarFile, entries);
+  }
+
+  private void addDockerIndexes(Map<String, byte[]> entries, String configName, List<String> layerNames) {
     Map<String, Object> item = new LinkedHashMap<>();
     item.put("Config", configName);
     item.put("RepoTags", repoTag == null ? null : List.of(repoTag));
@@ -186,7 +208,6 @@ public final class SyntheticImage {
       entries.put("repositories",
           json(Map.of(repository, Map.of(tag, layers.get(layers.size() - 1).hex()))));
     }
-    return writeTarFile(tarFile, entries);
   }
 
   private List<Blob> allOciBlobs() {
