@@ -29,14 +29,14 @@ final class BerthTarget implements Target {
   private BerthTarget(boolean deleteEnabled) {
     this.dir = TempDirs.create("berth-conformance-berth-");
     this.deleteEnabled = deleteEnabled;
-    Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
-    ServerConfig config =
-        new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users, deleteEnabled);
     try {
+      Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
+      ServerConfig config =
+          new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users, deleteEnabled);
       // The server's own output (start-up lines) is not part of any check.
       this.server = RegistryServer.start(config,
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       TempDirs.deleteRecursively(dir);
       throw e;
     }
