@@ -2,7 +2,7 @@
 # Berth vs. CNCF distribution (Debian's docker-registry 2.8), same machine, same users, one run,
 # neutral clients only (curl, wrk). Loopback only. Prints a side-by-side table with ratios.
 #
-#   bench/registry-bench.sh [--only berth|distribution] [--blob-mib N] [--big-mib N] [--wrk-seconds N]
+#   bench/registry-bench.sh [--only berth|distribution] [--blob-mib N] [--big-mib N] [--wrk-seconds N] [--berth LAUNCHER]
 #
 # Measures, per registry:
 #   push    single-stream push of a random blob (default 1 GiB): POST, then PUT ?digest= with curl -T
@@ -16,6 +16,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+invocation="bench/registry-bench.sh${*:+ $*}"
+berth_cmd="$root/berth"   # --berth: another launcher, e.g. an installed or older build
 only=""
 blob_mib=1024
 big_mib=4096
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
     --blob-mib) blob_mib=${2:?}; shift 2 ;;
     --big-mib) big_mib=${2:?}; shift 2 ;;
     --wrk-seconds) wrk_seconds=${2:?}; shift 2 ;;
+    --berth) berth_cmd=$(readlink -f "${2:?}"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "registry-bench: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -64,8 +67,8 @@ trap cleanup EXIT
 trap 'echo "registry-bench: interrupted" >&2; exit 130' INT TERM
 if [ "$only" != distribution ]; then
   # Build the jar now (the launcher rebuilds when stale), so the clock does not include it.
-  echo "registry-bench: building berth if needed (./berth --help)..." >&2
-  "$root/berth" --help > "$work/berth-build.log" 2>&1 || true
+  echo "registry-bench: building berth if needed ($berth_cmd --help)..." >&2
+  "$berth_cmd" --help > "$work/berth-build.log" 2>&1 || true
   SECONDS=0
 fi
 # Watchdog: the run is bounded even if a server hangs.
@@ -130,8 +133,8 @@ start_berth() {  # sets base and server_pid
   local port dir=$work/berth
   mkdir -p "$dir/storage"
   port=$(free_port)
-  # The launcher execs java, so this PID is the JVM's.
-  "$root/berth" serve --listen "127.0.0.1:$port" --storage "$dir/storage" --htpasswd "$work/htpasswd" \
+  # The launcher execs java, so this PID is the JVM's (for ps and jstat).
+  "$berth_cmd" serve --listen "127.0.0.1:$port" --storage "$dir/storage" --htpasswd "$work/htpasswd" \
     > "$dir/log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
@@ -280,6 +283,7 @@ row() {  # label key
 }
 echo
 echo "registry-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores: $(docker-registry --version 2>/dev/null | awk '{print $NF}' || true)"
+echo "command: $invocation"
 printf '%-44s %14s %14s %10s\n' "metric" "distribution" "berth" "berth/dist"
 row "push ${blob_mib} MiB, one stream (MB/s)" push
 row "pull ${blob_mib} MiB (MB/s)" pull

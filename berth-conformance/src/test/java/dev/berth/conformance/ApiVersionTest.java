@@ -44,5 +44,7 @@ class ApiVersionTest {
     assertThat(post.status()).as("%s", post).isEqualTo(401);
     Response tags = registry.request("GET", "/v2/" + repo + "/tags/list").anonymous().send();
     assertThat(tags.status()).as("%s", tags).isEqualTo(401);
+    Response catalog = registry.request("GET", "/v2/_catalog").anonymous().send();
+    assertThat(catalog.status()).as("%s", catalog).isEqualTo(401);
   }
 }

@@ -9,28 +9,46 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Berth's registry, in-process on a free loopback port (port 0), with its own storage and an
- * {@code htpasswd -B} users file. Compiled only when berth-server has {@code RegistryServer}
- * (the {@code berth-target} profile of this module's pom); {@link Targets} loads it by name.
+ * {@code htpasswd -B} users file.
  */
 final class BerthTarget implements Target {
 
   private final Path dir;
+  private final boolean deleteEnabled;
   private final RegistryServer server;
 
-  BerthTarget() throws Exception {
-    dir = TempDirs.create("berth-conformance-berth-");
-    Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
-    ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users, true);
-    server = RegistryServer.start(config,
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+  BerthTarget() {
+    this(true);
+  }
+
+  private BerthTarget(boolean deleteEnabled) {
+    this.dir = TempDirs.create("berth-conformance-berth-");
+    this.deleteEnabled = deleteEnabled;
+    try {
+      Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
+      ServerConfig config =
+          new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users, deleteEnabled);
+      // The server's own output (start-up lines) is not part of any check.
+      this.server = RegistryServer.start(config,
+          new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    } catch (RuntimeException | Error e) {
+      TempDirs.deleteRecursively(dir);
+      throw e;
+    }
   }
 
   @Override
   public String name() {
-    return "berth";
+    return deleteEnabled ? "berth" : "berth-no-delete";
+  }
+
+  @Override
+  public Optional<Target> withDeletionDisabled() {
+    return Optional.of(new BerthTarget(false));
   }
 
   @Override

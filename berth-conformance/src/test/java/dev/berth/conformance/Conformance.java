@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.Extension;
@@ -55,8 +56,11 @@ final class Conformance implements TestTemplateInvocationContextProvider {
     Targets targets =
         store.getOrComputeIfAbsent(Targets.class, k -> Targets.start(System.getenv()), Targets.class);
     List<TestTemplateInvocationContext> invocations = new ArrayList<>();
-    for (Target target : targets.all()) {
-      invocations.add(new Invocation(target.name(), target, results));
+    for (Target target : targets.running()) {
+      invocations.add(new Invocation(target.name(), target, null, null, results));
+    }
+    for (Targets.Missing missing : targets.missing()) {
+      invocations.add(new Invocation(missing.name(), null, missing.reason(), missing.failure(), results));
     }
     return invocations.stream();
   }
@@ -69,8 +73,10 @@ final class Conformance implements TestTemplateInvocationContextProvider {
   }
 
   /** One check on one target: resolves the {@link Registry}, skips what does not apply, records. */
-  private record Invocation(String targetName, Target target, Results results)
-      implements TestTemplateInvocationContext, ParameterResolver, ExecutionCondition, TestWatcher {
+  private record Invocation(
+      String targetName, Target target, String unavailable, Throwable failure, Results results)
+      implements TestTemplateInvocationContext, ParameterResolver, ExecutionCondition, TestWatcher,
+          BeforeEachCallback {
 
     @Override
     public String getDisplayName(int invocationIndex) {
@@ -84,6 +90,12 @@ final class Conformance implements TestTemplateInvocationContextProvider {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      if (unavailable != null) {
+        return ConditionEvaluationResult.disabled(unavailable);
+      }
+      if (target == null) {
+        return ConditionEvaluationResult.enabled("fails in beforeEach: the target did not start");
+      }
       Optional<Method> method = context.getTestMethod();
       if (target.isReference() && method.isPresent() && beyondDistribution(method.get())
           && !Boolean.getBoolean(RUN_ALL_ON_REFERENCE)) {
@@ -91,6 +103,13 @@ final class Conformance implements TestTemplateInvocationContextProvider {
             "beyond distribution: CNCF distribution 2.8 does not implement this");
       }
       return ConditionEvaluationResult.enabled(targetName);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+      if (failure != null) {
+        throw new AssertionError("the " + targetName + " target did not start: " + failure, failure);
+      }
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Test content: random blobs, images, and artifacts that refer to a subject. */
 final class Content {
@@ -16,16 +16,21 @@ final class Content {
   static final String EMPTY_CONFIG_TYPE = "application/vnd.oci.empty.v1+json";
   static final Blob EMPTY_CONFIG = new Blob(EMPTY_CONFIG_TYPE, "{}".getBytes());
 
-  /** {@code size} seeded random bytes; a fresh seed per call keeps checks independent. */
+  /** {@code size} random bytes: every call a different blob, so checks never share content. */
   static Blob randomBlob(int size) {
     byte[] bytes = new byte[size];
-    new SplittableRandom(System.nanoTime()).nextBytes(bytes);
+    ThreadLocalRandom.current().nextBytes(bytes);
     return new Blob("application/octet-stream", bytes);
+  }
+
+  /** A fresh seed for a synthetic image no other check uses. */
+  static long seed() {
+    return ThreadLocalRandom.current().nextLong();
   }
 
   /** A small image that no other check uses (different seed, so different digests). */
   static SyntheticImage image() {
-    return SyntheticImage.builder().seed(System.nanoTime()).layerSizes(300, 700).build();
+    return SyntheticImage.builder().seed(seed()).layerSizes(300, 700).build();
   }
 
   /**

@@ -175,6 +175,14 @@ class ContentDiscoveryTest {
     assertThat(seen).contains(first, second).doesNotHaveDuplicates().isSorted();
   }
 
+  @Check
+  @Tag("catalog")
+  void catalogAbsurdNIsRefused(Registry registry) {
+    Response response = registry.get("/v2/_catalog?n=2147483647000");
+    assertThat(response.status()).as("%s", response).isEqualTo(400);
+    assertThat(response.errorCodes()).contains("PAGINATION_NUMBER_INVALID");
+  }
+
   private static String tagged(Registry registry) {
     String repo = registry.newRepository();
     SyntheticImage image = Content.image();

@@ -17,9 +17,14 @@ final class DistributionTarget implements Target {
   private DistributionTarget(Path dir, boolean deleteEnabled) {
     this.dir = dir;
     this.deleteEnabled = deleteEnabled;
-    Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
-    this.registry = DistributionRegistry.builder().htpasswd(users).deleteEnabled(deleteEnabled)
-        .workDir(dir.resolve("registry")).start();
+    try {
+      Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
+      this.registry = DistributionRegistry.builder().htpasswd(users).deleteEnabled(deleteEnabled)
+          .workDir(dir.resolve("registry")).start();
+    } catch (RuntimeException | Error e) {
+      TempDirs.deleteRecursively(dir);
+      throw e;
+    }
   }
 
   static DistributionTarget start() {

@@ -49,6 +49,15 @@ class PullTest {
   }
 
   @Check
+  void end2_malformedDigestIs400DigestInvalid(Registry registry) {
+    String repo = registry.newRepository();
+    registry.pushBlob(repo, Content.randomBlob(10));
+    Response response = registry.get("/v2/" + repo + "/blobs/sha256:abc123");
+    assertThat(response.status()).as("%s", response).isEqualTo(400);
+    assertThat(response.errorCodes()).contains("DIGEST_INVALID");
+  }
+
+  @Check
   void end2_rangeRequestReturns206WithThePart(Registry registry) {
     String repo = registry.newRepository();
     Blob blob = Content.randomBlob(4096);
@@ -138,6 +147,26 @@ class PullTest {
       assertThat(get.errorCodes()).containsExactly("MANIFEST_UNKNOWN");
       Response head = registry.head("/v2/" + repo + "/manifests/" + reference);
       assertThat(head.status()).as("%s", head).isEqualTo(404);
+    }
+  }
+
+  // Names follow the spec's grammar before they reach storage: no upper case, no dot segments.
+  // A 2xx here would mean a path outside the repository was looked at.
+  @Check
+  void invalidRepositoryNamesAreRejected(Registry registry) {
+    String namespace = registry.target().namespace();
+    for (String path : new String[] {
+        "/v2/" + namespace + "/UPPER/tags/list",
+        "/v2/" + namespace + "/%2e%2e/%2e%2e/etc/tags/list",
+        "/v2/" + namespace + "/a/../../b/tags/list",
+        "/v2/" + namespace + "/-dash/manifests/latest"}) {
+      Response response = registry.get(path);
+      // distribution answers dot segments with a redirect to the cleaned path (not followed here).
+      assertThat(response.status()).as("%s", response).isIn(301, 400, 404);
+      if (response.status() == 301) {
+        assertThat(response.header("Location")).hasValueSatisfying(
+            location -> assertThat(location).doesNotContain("..").doesNotContain("%2e"));
+      }
     }
   }
 

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testkit.SyntheticImage;
 import dev.berth.testkit.SyntheticImage.Blob;
+import dev.berth.testkit.SyntheticIndex;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 
 /**
@@ -252,6 +258,34 @@ class PushTest {
   }
 
   @Check
+  void end7_indexOfPushedManifestsIsStoredByteExact(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticIndex multi = SyntheticIndex.of(
+        SyntheticImage.builder().seed(Content.seed()).layerSizes(100).platform("linux", "amd64").build(),
+        SyntheticImage.builder().seed(Content.seed()).layerSizes(100).platform("linux", "arm64").build());
+    for (SyntheticImage image : multi.images()) {
+      registry.pushImage(repo, image.manifest().digest(), image);
+    }
+    registry.pushManifest(repo, "multi", multi.index());
+    Response get = registry.getManifest(repo, "multi");
+    assertThat(get.status()).as("%s", get).isEqualTo(200);
+    assertThat(get.header("Content-Type")).hasValue(SyntheticImage.OCI_INDEX);
+    assertThat(get.body()).isEqualTo(multi.index().content());
+  }
+
+  @Check
+  void end7_indexWithAMissingChildIsManifestBlobUnknown(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticImage present = Content.image();
+    SyntheticImage absent = Content.image();
+    registry.pushImage(repo, "present", present);
+    SyntheticIndex multi = SyntheticIndex.of(present, absent);
+    Response put = registry.putManifest(repo, "multi", SyntheticImage.OCI_INDEX, multi.index().content());
+    assertThat(put.status()).as("%s", put).isIn(400, 404);
+    assertThat(put.errorCodes()).contains("MANIFEST_BLOB_UNKNOWN");
+  }
+
+  @Check
   void end7_manifestDigestMismatchIsDigestInvalid(Registry registry) {
     String repo = registry.newRepository();
     SyntheticImage image = Content.image();
@@ -260,6 +294,30 @@ class PushTest {
     Response put = registry.putManifest(repo, wrong, SyntheticImage.OCI_MANIFEST, image.manifest().content());
     assertThat(put.status()).as("%s", put).isEqualTo(400);
     assertThat(put.errorCodes()).contains("DIGEST_INVALID");
+  }
+
+  // A document whose declared media type contradicts the Content-Type it is pushed with.
+  @Check
+  void end7_mediaTypeContradictingContentTypeIsRefused(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticImage image = Content.image();
+    image.blobs().forEach(blob -> registry.pushBlob(repo, blob));
+    Response put = registry.putManifest(repo, "v1", SyntheticImage.DOCKER_MANIFEST,
+        image.manifest().content());
+    assertThat(put.status()).as("%s", put).isEqualTo(400);
+    assertThat(put.errorCodes()).contains("MANIFEST_INVALID");
+    assertThat(registry.head("/v2/" + repo + "/manifests/v1").status()).isEqualTo(404);
+  }
+
+  @Check
+  void end7_invalidTagIsRefused(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticImage image = Content.image();
+    image.blobs().forEach(blob -> registry.pushBlob(repo, blob));
+    for (String tag : new String[] {"-leading-dash", "t".repeat(129)}) {
+      Response put = registry.putManifest(repo, tag, SyntheticImage.OCI_MANIFEST, image.manifest().content());
+      assertThat(put.status()).as("%s", put).isIn(400, 404);
+    }
   }
 
   @Check
@@ -313,6 +371,61 @@ class PushTest {
         + "\"}}").getBytes();
     Response put = registry.putManifest(repo, "big", SyntheticImage.OCI_MANIFEST, manifest);
     assertThat(put.status()).as("%s", put).isEqualTo(413);
+  }
+
+  @Check
+  void end7_retaggingKeepsTheOldManifestByDigest(Registry registry) {
+    String repo = registry.newRepository();
+    SyntheticImage first = Content.image();
+    SyntheticImage second = Content.image();
+    registry.pushImage(repo, "v1", first);
+    registry.pushImage(repo, "v1", second);
+    Response tag = registry.getManifest(repo, "v1");
+    assertThat(tag.header("Docker-Content-Digest")).hasValue(second.manifest().digest());
+    Response old = registry.getManifest(repo, first.manifest().digest());
+    assertThat(old.status()).as("%s", old).isEqualTo(200);
+    assertThat(old.body()).isEqualTo(first.manifest().content());
+  }
+
+  // Two clients pushing the same layer at once is everyday life (parallel builds).
+  @Check
+  void concurrentPushesOfTheSameBlobAllSucceed(Registry registry) throws Exception {
+    String repo = registry.newRepository();
+    Blob blob = Content.randomBlob(256 * 1024);
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      List<Future<?>> pushes = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        pushes.add(pool.submit(() -> registry.pushBlob(repo, blob)));
+      }
+      for (Future<?> push : pushes) {
+        push.get(60, TimeUnit.SECONDS);
+      }
+    }
+    assertPullable(registry, repo, blob, null);
+  }
+
+  // Racing tag updates: the tag ends on one of the manifests, complete and readable.
+  @Check
+  void concurrentTagUpdatesLeaveOneCompleteManifest(Registry registry) throws Exception {
+    String repo = registry.newRepository();
+    List<SyntheticImage> images = List.of(Content.image(), Content.image(), Content.image(), Content.image());
+    for (SyntheticImage image : images) {
+      image.blobs().forEach(blob -> registry.pushBlob(repo, blob));
+    }
+    try (ExecutorService pool = Executors.newFixedThreadPool(images.size())) {
+      List<Future<?>> pushes = new ArrayList<>();
+      for (SyntheticImage image : images) {
+        pushes.add(pool.submit(() -> registry.pushManifest(repo, "race", image.manifest())));
+      }
+      for (Future<?> push : pushes) {
+        push.get(60, TimeUnit.SECONDS);
+      }
+    }
+    Response tag = registry.getManifest(repo, "race");
+    assertThat(tag.status()).as("%s", tag).isEqualTo(200);
+    assertThat(images).extracting(image -> image.manifest().digest())
+        .contains(SyntheticImage.sha256(tag.body()));
+    assertThat(tag.header("Docker-Content-Digest")).hasValue(SyntheticImage.sha256(tag.body()));
   }
 
   /** PATCH [from, to) of {@code content}; returns the next location. */

@@ -226,6 +226,28 @@ public final class SyntheticImage {
       entries.put(name, layer.content());
       layerNames.add(name);
     }
+    addDockerIndexes(entries, configName, layerNames);
+    return writeTarFile(tarFile, entries);
+  }
+
+  /**
+   * Writes a {@code docker save} tar as docker 25 and later do: an OCI layout whose blobs the
+   * {@code manifest.json} names by path ({@code blobs/sha256/<hex>}), plus {@code repositories}.
+   */
+  public Path writeDockerArchiveOciStyle(Path tarFile) {
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    entries.put("oci-layout", ociLayoutFile());
+    entries.put("index.json", ociIndex(annotated(manifest.descriptor(), nameAnnotations())));
+    for (Blob blob : allOciBlobs()) {
+      entries.put("blobs/sha256/" + blob.hex(), blob.content());
+    }
+    addDockerIndexes(entries, "blobs/sha256/" + config.hex(),
+        layers.stream().map(layer -> "blobs/sha256/" + layer.hex()).toList());
+    return writeTarFile(tarFile, entries);
+  }
+
+  /** docker's own indexes of a save tar: {@code manifest.json} and the legacy {@code repositories}. */
+  private void addDockerIndexes(Map<String, byte[]> entries, String configName, List<String> layerNames) {
     Map<String, Object> item = new LinkedHashMap<>();
     item.put("Config", configName);
     item.put("RepoTags", repoTags.isEmpty() ? null : repoTags);
@@ -243,7 +265,6 @@ public final class SyntheticImage {
       }
       entries.put("repositories", json(repositories));
     }
-    return writeTarFile(tarFile, entries);
   }
 
   /** Config, layers and the OCI manifest: the blobs of this image in an OCI layout. */

@@ -82,6 +82,12 @@ class SyntheticImageTest {
         inspect(skopeo, "docker-archive:" + archive + ":example.test/demo/app:1");
     assertThat(fromArchive.get("Layers")).isEqualTo(image.diffIds());
     assertThat(Files.size(archive)).isGreaterThan(image.layers().get(2).size());
+
+    Path modern = image.writeDockerArchiveOciStyle(dir.resolve("app-modern.tar"));
+    assertThat(inspect(skopeo, "docker-archive:" + modern + ":example.test/demo/app:1").get("Layers"))
+        .isEqualTo(image.diffIds());
+    assertThat(inspect(skopeo, "oci-archive:" + modern + ":1").get("Digest"))
+        .isEqualTo(image.manifest().digest());
   }
 
   @Test
