@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 
 /**
@@ -28,9 +29,14 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   private final RegistryStorage storage;
   private final Vertx vertx;
   private final ErrorMapper errors;
+  private final Executor uploadWorkers;
 
-  public RegistryRequestHandler(
-      Vertx vertx, RegistryStorage storage, AccessController access, ErrorMapper errors, boolean deleteEnabled) {
+  /**
+   * @param uploadWorkers threads that hash and write upload bodies (one at a time per upload)
+   */
+  public RegistryRequestHandler(Vertx vertx, RegistryStorage storage, AccessController access,
+      ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers) {
+    this.uploadWorkers = uploadWorkers;
     this.routes = Routes.table(deleteEnabled);
     this.access = access;
     this.storage = storage;
@@ -103,7 +109,7 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
       errors.send(request, ErrorCode.NAME_INVALID, 400, "invalid repository name: " + repository, null, Map.of());
       return;
     }
-    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors);
+    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors, uploadWorkers);
     try {
       route.handler().handle(ex);
     } catch (Exception e) {
