@@ -9,6 +9,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The registry's storage on a local file system, composed as distribution composes it: a global
@@ -21,13 +22,23 @@ public final class RegistryStorage {
   private final LinkedBlobs linked;
   private final ManifestStore manifests;
   private final UploadStore uploads;
+  /**
+   * Writers that make a blob referenced (link, manifest put) hold it shared; the collector's sweep
+   * holds it exclusively while it re-checks and deletes one blob.
+   */
+  private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
 
   private RegistryStorage(StorageLayout layout) {
     this.layout = layout;
     this.blobs = new BlobStore(layout);
-    this.linked = new LinkedBlobs(layout, blobs);
-    this.manifests = new ManifestStore(layout, blobs, linked);
-    this.uploads = new UploadStore(layout, blobs, linked);
+    this.linked = new LinkedBlobs(layout, blobs, gcLock);
+    this.manifests = new ManifestStore(layout, blobs, linked, gcLock);
+    this.uploads = new UploadStore(layout, blobs, linked, gcLock);
+  }
+
+  /** Garbage collection of blobs no manifest references, with a safety window. */
+  public GarbageCollector garbageCollector() {
+    return new GarbageCollector(this, gcLock);
   }
 
   /** Opens (creating if needed) the storage rooted at {@code root}. */
