@@ -65,7 +65,13 @@ class CrashConsistencyTest {
           }
         }));
       }
-      Thread.sleep(1500 + round * 500);
+      // Kill while pushes are under way: after a few have been acknowledged, at a random moment.
+      int before = acknowledged.size();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (acknowledged.size() < before + 4 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(new Random(round).nextInt(150));
       server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
       server.waitFor(10, TimeUnit.SECONDS);
       pushers.shutdown();

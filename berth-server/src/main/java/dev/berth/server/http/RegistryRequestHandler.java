@@ -48,6 +48,14 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   public void handle(HttpServerRequest request) {
     request.pause();
     request.response().putHeader(API_VERSION_HEADER, "registry/2.0");
+    // Answered without reading a body nobody needed (a GET with one, a POST that only opens a
+    // session): discard the rest so the connection can serve its next request.
+    request.response().endHandler(v -> {
+      if (!request.isEnded()) {
+        request.handler(ignored -> { });
+        request.resume();
+      }
+    });
     String path = request.path();
     Route route = null;
     Matcher match = null;
