@@ -53,6 +53,15 @@ final class UploadPipe {
       failed = true;
       offer(e);
     });
+    // A client gone before or while we read: release the session (it stays resumable).
+    request.response().closeHandler(v -> {
+      failed = true;
+      offer(new java.io.IOException("client closed the connection"));
+    });
+    if (request.response().closed()) {
+      failed = true;
+      offer(new java.io.IOException("client closed the connection"));
+    }
     acceptBody.run();
     return done.future();
   }
