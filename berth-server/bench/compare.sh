@@ -64,8 +64,8 @@ pull() {  # port file repo
   echo "$(name_of $port) pull $(( ${speed%.*} / 1000000 )) MB/s  (server CPU $(( (c1 - c0) * 10 )) ms)"
 }
 
-head -c 268435456 /dev/urandom > "$work/warmup"
-for port in 5055 5066; do push $port "$work/warmup" warmup > /dev/null; done  # JIT warm-up
+# Warm-up: the JVM's JIT needs about a GiB of traffic before the hash loop runs at full speed.
+for port in 5055 5066; do push $port "$work/blob1g" warmup > /dev/null; done
 echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), storage $work"
 for round in 1 2; do
   for port in 5055 5066; do push $port "$work/blob1g" big$round; done
