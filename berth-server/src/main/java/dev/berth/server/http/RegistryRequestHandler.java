@@ -109,8 +109,8 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
 
   private void proceed(HttpServerRequest request, Route route, Matcher match, String repository, Decision decision) {
     if (decision instanceof Decision.Challenge challenge) {
-      errors.send(request, challenge.code(), challenge.code().httpStatus(), challenge.message(), null,
-          challenge.headers());
+      errors.send(request, challenge.code(), challenge.code().httpStatus(), challenge.message(),
+          challenge.detail(), challenge.headers());
       return;
     }
     if (repository != null && !Names.isRepository(repository)) {

@@ -76,6 +76,10 @@ class RegistryApiTest {
     assertThat(r.headers().firstValue("Docker-Distribution-API-Version")).hasValue("registry/2.0");
     assertThat(r.body()).startsWith("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"");
 
+    HttpResponse<String> scoped = send(HttpRequest.newBuilder(URI.create(base + "/v2/a/b/tags/list")).build());
+    assertThat(scoped.statusCode()).isEqualTo(401);
+    assertThat(scoped.body()).contains("\"detail\":[{").contains("\"Name\":\"a/b\"").contains("\"Action\":\"pull\"");
+
     HttpResponse<String> wrong = send(HttpRequest.newBuilder(URI.create(base + "/v2/"))
         .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("tester:nope".getBytes())).build());
     assertThat(wrong.statusCode()).isEqualTo(401);
