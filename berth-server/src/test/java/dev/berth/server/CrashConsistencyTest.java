@@ -6,8 +6,6 @@ import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.server.storage.RegistryStorage;
 import dev.berth.server.storage.StoredManifest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,8 +44,8 @@ class CrashConsistencyTest {
     ConcurrentHashMap<String, Digest> acknowledged = new ConcurrentHashMap<>();
 
     for (int round = 0; round < 2; round++) {
-      Process server = startServer(storage, users);
-      String base = "http://127.0.0.1:" + readPort(server);
+      ServerProcess server = ServerProcess.start(storage, users, "-Xmx128m");
+      String base = server.base();
       ExecutorService pushers = Executors.newFixedThreadPool(3);
       List<java.util.concurrent.Future<Object>> results = new ArrayList<>();
       int r = round;
@@ -72,8 +70,7 @@ class CrashConsistencyTest {
         Thread.sleep(20);
       }
       Thread.sleep(new Random(round).nextInt(150));
-      server.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-      server.waitFor(10, TimeUnit.SECONDS);
+      server.kill();
       pushers.shutdown();
       assertThat(pushers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
       for (var result : results) {
@@ -83,9 +80,7 @@ class CrashConsistencyTest {
     assertThat(acknowledged).isNotEmpty();
 
     // Restarted: every acknowledged tag resolves, and its bytes hash to their digest.
-    Process server = startServer(storage, users);
-    try {
-      readPort(server);
+    try (ServerProcess restarted = ServerProcess.start(storage, users)) {
       RegistryStorage s = RegistryStorage.open(storage);
       for (var e : acknowledged.entrySet()) {
         String[] repoTag = e.getKey().split(":");
@@ -108,9 +103,6 @@ class CrashConsistencyTest {
               .isEqualTo(s.manifests().get(repo, tag).digest());
         }
       }
-    } finally {
-      server.destroyForcibly();
-      server.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
@@ -147,35 +139,5 @@ class CrashConsistencyTest {
       Thread.currentThread().interrupt();
       return null;
     }
-  }
-
-  private static Process startServer(Path storage, Path users) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        ServerMain.class.getName(), storage.toString(), users.toString())
-        .redirectErrorStream(true).start();
-  }
-
-  private static int readPort(Process server) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      int at = line.indexOf("listening on http://127.0.0.1:");
-      if (at >= 0) {
-        String rest = line.substring(at + "listening on http://127.0.0.1:".length());
-        int port = Integer.parseInt(rest.split("\\D", 2)[0]);
-        Thread drain = new Thread(() -> {
-          try {
-            out.transferTo(java.io.Writer.nullWriter());
-          } catch (java.io.IOException ignored) {
-            // the process ended
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return port;
-      }
-    }
-    throw new AssertionError("server ended without listening");
   }
 }
