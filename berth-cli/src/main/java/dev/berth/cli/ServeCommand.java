@@ -40,6 +40,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Remove upload sessions abandoned for this long, e.g. 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
   String purgeUploadsAfter;
 
+  @Option(names = "--gc-every", paramLabel = "DURATION",
+      description = "Delete blobs no manifest references, this often (e.g. 6h); blobs used within"
+          + " --purge-uploads-after are always kept. Default: never.")
+  String gcEvery;
+
   public ServeCommand(CliContext context) {
     this.context = context;
   }
@@ -49,8 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     HostPort address = HostPort.parse(listen);
     Path root = storage != null ? storage : context.dataHome().resolve("registry");
     Path users = htpasswd != null ? htpasswd : root.resolve("htpasswd");
-    ServerConfig config = new ServerConfig(
-        address.host(), address.port(), root, users, !noDelete, parseAge(purgeUploadsAfter));
+    ServerConfig config = new ServerConfig(address.host(), address.port(), root, users, !noDelete,
+        parseAge("--purge-uploads-after", purgeUploadsAfter), gcEvery == null ? null : parseAge("--gc-every", gcEvery));
     RegistryServer server;
     try {
       server = RegistryServer.start(config, context.out());
@@ -76,10 +81,10 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}. */
-  static Duration parseAge(String text) {
+  static Duration parseAge(String option, String text) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])").matcher(text.trim());
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new UserError("invalid value for --purge-uploads-after: '" + text + "' (expected e.g. 30m, 24h, 7d)", 2);
+      throw new UserError("invalid value for " + option + ": '" + text + "' (expected e.g. 30m, 24h, 7d)", 2);
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

@@ -106,6 +106,16 @@ public final class RegistryServer implements AutoCloseable {
                 out.println("purged " + n + " abandoned upload session(s)");
               }
             }));
+    if (config.gcInterval() != null) {
+      vertx.setPeriodic(config.gcInterval().toMillis(), id ->
+          vertx.executeBlocking(() -> storage.garbageCollector().collect(config.uploadMaxAge(), false), false)
+              .onSuccess(r -> {
+                if (!r.deleted().isEmpty()) {
+                  out.println("garbage collection removed " + r.deleted().size() + " unreferenced blob(s)");
+                }
+              })
+              .onFailure(e -> out.println("warning: garbage collection failed: " + e.getMessage())));
+    }
     String address = hostPort(config.host(), port);
     if (adminPassword != null) {
       out.println("created users file " + config.htpasswd() + " with user " + AdminBootstrap.USER
