@@ -139,6 +139,8 @@ public final class RegistryServer implements AutoCloseable {
         .setTcpNoDelay(true)
         .setHttp2ClearTextEnabled(false) // registries speak HTTP/1.1; no h2c upgrade surprises
         // Bigger body pieces than the 8 KiB default: fewer hash calls and write syscalls per GiB.
+        // (Not setReceiveBufferSize: Vert.x then allocates that much for every socket read, which
+        // measured at half the small-blob GET rate for ~10 % less upload CPU.)
         .setMaxChunkSize(256 * 1024)
         .setCompressionSupported(false)
         .setHandle100ContinueAutomatically(false)
