@@ -100,12 +100,14 @@ public final class RegistryServer implements AutoCloseable {
     }
     long everyHour = TimeUnit.HOURS.toMillis(1);
     vertx.setPeriodic(Math.min(everyHour, Math.max(1000, config.uploadMaxAge().toMillis())), id ->
-        vertx.executeBlocking(() -> storage.uploads().purge(config.uploadMaxAge()), false)
-            .onSuccess(n -> {
-              if (n > 0) {
-                out.println("purged " + n + " abandoned upload session(s)");
-              }
-            }));
+        vertx.executeBlocking(() -> {
+          storage.removeDebris(config.uploadMaxAge());
+          return storage.uploads().purge(config.uploadMaxAge());
+        }, false).onSuccess(n -> {
+          if (n > 0) {
+            out.println("purged " + n + " abandoned upload session(s)");
+          }
+        }));
     if (config.gcInterval() != null) {
       vertx.setPeriodic(config.gcInterval().toMillis(), id ->
           vertx.executeBlocking(() -> storage.garbageCollector().collect(config.uploadMaxAge(), false), false)

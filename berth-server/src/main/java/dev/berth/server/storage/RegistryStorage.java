@@ -73,6 +73,37 @@ public final class RegistryStorage {
     return uploads;
   }
 
+  /**
+   * Removes temp files ({@code .tmp-*}) older than {@code maxAge}: what a crash mid-write leaves
+   * next to its target. Nothing reads them; this only reclaims space.
+   *
+   * @return how many were removed
+   */
+  public int removeDebris(java.time.Duration maxAge) {
+    java.time.Instant cutoff = java.time.Instant.now().minus(maxAge);
+    int[] removed = {0};
+    try {
+      Files.walkFileTree(layout.root(), new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          if (file.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)
+              && attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+            removed[0]++;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          return FileVisitResult.CONTINUE; // vanished meanwhile
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot scan " + layout.root() + " for temp files: " + e.getMessage(), e);
+    }
+    return removed[0];
+  }
+
   /** Names of repositories that hold at least one manifest, in lexical order. */
   public List<String> repositories() {
     List<String> names = new ArrayList<>();

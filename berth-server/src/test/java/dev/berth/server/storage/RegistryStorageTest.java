@@ -176,6 +176,18 @@ class RegistryStorageTest {
   }
 
   @Test
+  void tempFilesLeftByACrashAreRemovedOnceOld() throws IOException {
+    Digest d = push("repo", "x".getBytes(StandardCharsets.UTF_8));
+    Path debris = AtomicFiles.tempFile(storage.layout().layerLink("repo", d).getParent());
+    assertThat(storage.removeDebris(Duration.ofHours(1))).isZero();
+    Files.setLastModifiedTime(debris, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(Duration.ofHours(2))));
+    assertThat(storage.removeDebris(Duration.ofHours(1))).isEqualTo(1);
+    assertThat(debris).doesNotExist();
+    assertThat(storage.blobs().isLinked("repo", d)).isTrue();
+  }
+
+  @Test
   void abandonedSessionsArePurged() {
     String id = storage.uploads().create("repo");
     assertThat(storage.uploads().purge(Duration.ofHours(1))).isZero();
