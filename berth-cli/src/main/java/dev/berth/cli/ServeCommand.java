@@ -4,6 +4,7 @@ import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
 import dev.berth.server.ServerStartException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "serve",
+    mixinStandardHelpOptions = true,
     description = "Run the registry (OCI distribution API with Basic auth against an htpasswd file).")
 final class ServeCommand implements Callable<Integer> {
   private final CliContext context;
@@ -34,6 +36,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--no-delete", description = "Refuse DELETE of manifests, tags and blobs (405 UNSUPPORTED).")
   boolean noDelete;
 
+  @Option(names = "--purge-uploads-after", paramLabel = "DURATION", defaultValue = "24h",
+      description = "Remove upload sessions abandoned for this long, e.g. 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+  String purgeUploadsAfter;
+
+  @Option(names = "--gc-every", paramLabel = "DURATION",
+      description = "Delete blobs no manifest references, this often (e.g. 6h); blobs used within"
+          + " --purge-uploads-after are always kept. Default: never.")
+  String gcEvery;
+
   public ServeCommand(CliContext context) {
     this.context = context;
   }
@@ -43,7 +54,8 @@ final class ServeCommand implements Callable<Integer> {
     HostPort address = HostPort.parse(listen);
     Path root = storage != null ? storage : context.dataHome().resolve("registry");
     Path users = htpasswd != null ? htpasswd : root.resolve("htpasswd");
-    ServerConfig config = new ServerConfig(address.host(), address.port(), root, users, !noDelete);
+    ServerConfig config = new ServerConfig(address.host(), address.port(), root, users, !noDelete,
+        parseAge("--purge-uploads-after", purgeUploadsAfter), gcEvery == null ? null : parseAge("--gc-every", gcEvery));
     RegistryServer server;
     try {
       server = RegistryServer.start(config, context.out());
@@ -66,6 +78,21 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 130;
     }
+  }
+
+  /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}. */
+  static Duration parseAge(String option, String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,9})([smhd])").matcher(text.trim());
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new UserError("invalid value for " + option + ": '" + text + "' (expected e.g. 30m, 24h, 7d)", 2);
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofDays(n);
+    };
   }
 
   /** {@code HOST:PORT} or {@code [IPv6]:PORT}; errors name the bad value. */

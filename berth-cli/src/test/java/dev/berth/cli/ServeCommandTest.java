@@ -41,6 +41,14 @@ class ServeCommandTest {
   }
 
   @Test
+  void badPurgeAgeIsOneLineNamingIt() {
+    int code = berth().run("serve", "--purge-uploads-after", "soon");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("Error: invalid value for --purge-uploads-after: 'soon' (expected e.g. 30m, 24h, 7d)\n");
+  }
+
+  @Test
   void portInUseIsOneLineError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int code = berth().run("serve", "--listen", "127.0.0.1:" + taken.getLocalPort());

@@ -33,15 +33,15 @@ public final class RegistryServer implements AutoCloseable {
   static final String REALM = "Berth Registry";
 
   private final Vertx vertx;
-  private final ExecutorService passwordChecks;
+  private final List<ExecutorService> pools;
   private final List<HttpServer> servers;
   private final RegistryStorage storage;
   private final int port;
 
-  private RegistryServer(Vertx vertx, ExecutorService passwordChecks, List<HttpServer> servers,
+  private RegistryServer(Vertx vertx, List<ExecutorService> pools, List<HttpServer> servers,
       RegistryStorage storage, int port) {
     this.vertx = vertx;
-    this.passwordChecks = passwordChecks;
+    this.pools = pools;
     this.servers = servers;
     this.storage = storage;
     this.port = port;
@@ -65,23 +65,21 @@ public final class RegistryServer implements AutoCloseable {
     } catch (UncheckedIOException e) {
       throw new ServerStartException(e.getMessage(), e);
     }
-    ExecutorService passwordChecks = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "berth-password-check");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService passwordChecks = Executors.newFixedThreadPool(2, daemon("berth-password-check"));
+    ExecutorService uploadWorkers = Executors.newCachedThreadPool(daemon("berth-upload"));
     AccessController access;
     try {
       access = new BasicAccessController(config.htpasswd(), REALM, passwordChecks, out);
     } catch (IllegalArgumentException | UncheckedIOException e) {
       passwordChecks.shutdownNow();
+      uploadWorkers.shutdownNow();
       throw new ServerStartException(e.getMessage(), e);
     }
     Vertx vertx = Vertx.vertx(new VertxOptions()
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     ErrorMapper errors = new ErrorMapper(out);
     RegistryRequestHandler handler =
-        new RegistryRequestHandler(vertx, storage, access, errors, config.deleteEnabled());
+        new RegistryRequestHandler(vertx, storage, access, errors, config.deleteEnabled(), uploadWorkers);
     List<HttpServer> servers = new ArrayList<>();
     int port;
     try {
@@ -96,17 +94,30 @@ public final class RegistryServer implements AutoCloseable {
     } catch (Exception e) {
       vertx.close();
       passwordChecks.shutdownNow();
+      uploadWorkers.shutdownNow();
       throw new ServerStartException("cannot listen on " + hostPort(config.host(), config.port()) + ": "
           + describe(e), e);
     }
     long everyHour = TimeUnit.HOURS.toMillis(1);
     vertx.setPeriodic(Math.min(everyHour, Math.max(1000, config.uploadMaxAge().toMillis())), id ->
-        vertx.executeBlocking(() -> storage.uploads().purge(config.uploadMaxAge()), false)
-            .onSuccess(n -> {
-              if (n > 0) {
-                out.println("purged " + n + " abandoned upload session(s)");
-              }
-            }));
+        vertx.executeBlocking(() -> {
+          storage.removeDebris(config.uploadMaxAge());
+          return storage.uploads().purge(config.uploadMaxAge());
+        }, false).onSuccess(n -> {
+          if (n > 0) {
+            out.println("purged " + n + " abandoned upload session(s)");
+          }
+        }));
+    if (config.gcInterval() != null) {
+      vertx.setPeriodic(config.gcInterval().toMillis(), id ->
+          vertx.executeBlocking(() -> storage.garbageCollector().collect(config.uploadMaxAge(), false), false)
+              .onSuccess(r -> {
+                if (!r.deleted().isEmpty()) {
+                  out.println("garbage collection removed " + r.deleted().size() + " unreferenced blob(s)");
+                }
+              })
+              .onFailure(e -> out.println("warning: garbage collection failed: " + e.getMessage())));
+    }
     String address = hostPort(config.host(), port);
     if (adminPassword != null) {
       out.println("created users file " + config.htpasswd() + " with user " + AdminBootstrap.USER
@@ -119,7 +130,7 @@ public final class RegistryServer implements AutoCloseable {
     }
     out.println("berth registry listening on http://" + address + " (storage " + storage.layout().root() + ")");
     out.flush();
-    return new RegistryServer(vertx, passwordChecks, servers, storage, port);
+    return new RegistryServer(vertx, List.of(passwordChecks, uploadWorkers), servers, storage, port);
   }
 
   private static HttpServer listen(Vertx vertx, RegistryRequestHandler handler, String host, int port)
@@ -129,12 +140,24 @@ public final class RegistryServer implements AutoCloseable {
         .setPort(port)
         .setTcpNoDelay(true)
         .setHttp2ClearTextEnabled(false) // registries speak HTTP/1.1; no h2c upgrade surprises
+        // Bigger body pieces than the 8 KiB default: fewer hash calls and write syscalls per GiB.
+        // (Not setReceiveBufferSize: Vert.x then allocates that much for every socket read, which
+        // measured at half the small-blob GET rate for ~10 % less upload CPU.)
+        .setMaxChunkSize(256 * 1024)
         .setCompressionSupported(false)
         .setHandle100ContinueAutomatically(false)
         .setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return vertx.createHttpServer(options).requestHandler(handler).listen()
         .toCompletionStage().toCompletableFuture().get();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   /** The port actually bound (useful when 0 was asked). */
@@ -154,7 +177,7 @@ public final class RegistryServer implements AutoCloseable {
     } catch (Exception e) {
       // closing is best effort: the process is usually exiting anyway
     } finally {
-      passwordChecks.shutdownNow();
+      pools.forEach(ExecutorService::shutdownNow);
     }
   }
 

@@ -13,9 +13,13 @@ import java.util.Objects;
  * @param htpasswd users file (bcrypt htpasswd); created with a random admin password if missing
  * @param deleteEnabled whether DELETE of manifests, tags and blobs is allowed (else 405)
  * @param uploadMaxAge upload sessions older than this are purged (at start, then periodically)
+ * @param gcInterval run garbage collection this often while serving; null: never (the default).
+ *     Its safety window is {@code uploadMaxAge}: a push cannot take longer than its session lives,
+ *     so no blob a push is still building on is ever collected.
  */
 public record ServerConfig(
-    String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge) {
+    String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge,
+    Duration gcInterval) {
 
   public static final Duration DEFAULT_UPLOAD_MAX_AGE = Duration.ofHours(24);
 
@@ -31,15 +35,27 @@ public record ServerConfig(
     if (uploadMaxAge == null) {
       uploadMaxAge = DEFAULT_UPLOAD_MAX_AGE;
     }
+    if (uploadMaxAge.isNegative() || uploadMaxAge.isZero()) {
+      throw new IllegalArgumentException("upload age must be positive: " + uploadMaxAge);
+    }
+    if (gcInterval != null && (gcInterval.isNegative() || gcInterval.isZero())) {
+      gcInterval = null;
+    }
   }
 
-  /** With the default upload age. */
+  /** Without online garbage collection. */
+  public ServerConfig(
+      String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge) {
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, null);
+  }
+
+  /** With the default upload age and no online garbage collection. */
   public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled) {
-    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE);
+    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE, null);
   }
 
-  /** Deletion enabled, users file in the storage directory, default upload age. */
+  /** Deletion enabled, users file in the storage directory, defaults for the rest. */
   public static ServerConfig of(String host, int port, Path storage) {
-    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE);
+    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE, null);
   }
 }

@@ -49,13 +49,13 @@ public final class BasicAccessController implements AccessController {
   public CompletionStage<Decision> authorize(AccessRequest request) {
     String[] userAndPassword = parseBasic(request.authorization());
     if (userAndPassword == null) {
-      return CompletableFuture.completedFuture(challenge(ErrorCode.UNAUTHORIZED.message()));
+      return CompletableFuture.completedFuture(challenge(request));
     }
     String user = userAndPassword[0];
     byte[] password = userAndPassword[1].getBytes(StandardCharsets.UTF_8);
     UsersFile current = currentUsers();
     if (current == null) {
-      return CompletableFuture.completedFuture(challenge(ErrorCode.UNAUTHORIZED.message()));
+      return CompletableFuture.completedFuture(challenge(request));
     }
     if (cache.contains(user, password)) {
       Arrays.fill(password, (byte) 0);
@@ -69,16 +69,22 @@ public final class BasicAccessController implements AccessController {
           }
           return (Decision) new AllAccess(user);
         }
-        return challenge(ErrorCode.UNAUTHORIZED.message());
+        return challenge(request);
       } finally {
         Arrays.fill(password, (byte) 0);
       }
     }, verifier);
   }
 
-  private Decision.Challenge challenge(String message) {
-    return new Decision.Challenge(ErrorCode.UNAUTHORIZED, message,
-        Map.of("WWW-Authenticate", "Basic realm=\"" + realm + "\""));
+  private Decision.Challenge challenge(AccessRequest request) {
+    java.util.List<Map<String, String>> detail = new java.util.ArrayList<>();
+    for (Scope scope : request.required()) {
+      for (Action action : scope.actions()) {
+        detail.add(Map.of("Type", scope.type(), "Name", scope.name(), "Action", action.scopeName()));
+      }
+    }
+    return new Decision.Challenge(ErrorCode.UNAUTHORIZED, ErrorCode.UNAUTHORIZED.message(),
+        Map.of("WWW-Authenticate", "Basic realm=\"" + realm + "\""), detail.isEmpty() ? null : detail);
   }
 
   /** The users now in force, re-read if the file changed; null while the file is invalid. */

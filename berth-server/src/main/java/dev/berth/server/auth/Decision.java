@@ -19,9 +19,11 @@ public sealed interface Decision {
 
   /**
    * Access refused: the error to send and the headers that tell the client how to authenticate
-   * (the controller writes its own {@code WWW-Authenticate}).
+   * (the controller writes its own {@code WWW-Authenticate}); {@code detail} lists the scopes
+   * that were needed, as distribution reports them (null when only authentication was).
    */
-  record Challenge(ErrorCode code, String message, Map<String, String> headers) implements Decision {
+  record Challenge(ErrorCode code, String message, Map<String, String> headers, Object detail)
+      implements Decision {
     public void writeHeaders(BiConsumer<String, String> sink) {
       headers.forEach(sink);
     }

@@ -49,6 +49,9 @@ public final class ErrorMapper {
 
   /** Answers a failure of any kind. */
   public void send(HttpServerRequest request, Throwable failure) {
+    if (request.response().closed() || request.response().ended()) {
+      return; // the client went away (an aborted upload): nobody to answer, nothing to report
+    }
     if (failure instanceof StorageException e) {
       send(request, codeFor(e.reason()), codeFor(e.reason()).httpStatus(), e.getMessage(), e.detail(), Map.of());
     } else if (failure instanceof HttpError e) {

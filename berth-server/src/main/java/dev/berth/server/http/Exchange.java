@@ -6,16 +6,15 @@ import dev.berth.server.auth.Decision;
 import dev.berth.server.storage.RegistryStorage;
 import dev.berth.server.storage.StorageException;
 import dev.berth.server.storage.UploadWriter;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 
 /**
@@ -30,9 +29,11 @@ public final class Exchange {
   private final RegistryStorage storage;
   private final Vertx vertx;
   private final ErrorMapper errors;
+  private final Executor uploadWorkers;
 
   Exchange(HttpServerRequest request, Matcher match, Decision.Grant grant, RegistryStorage storage,
-      Vertx vertx, ErrorMapper errors) {
+      Vertx vertx, ErrorMapper errors, Executor uploadWorkers) {
+    this.uploadWorkers = uploadWorkers;
     this.request = request;
     this.match = match;
     this.grant = grant;
@@ -108,34 +109,12 @@ public final class Exchange {
   }
 
   /**
-   * Streams the request body into an upload: each buffer is hashed and written as it arrives,
-   * nothing accumulates (TCP back-pressure throttles the sender while a write is in progress).
-   * The writer is always closed. Completes with the number of bytes written.
+   * Streams the request body into an upload: hashed and written on a worker thread as it arrives,
+   * with back-pressure, so nothing accumulates (see {@link UploadPipe}). The writer is always
+   * closed. Completes with the number of bytes written.
    */
   public Future<Long> streamBody(UploadWriter writer) {
-    Promise<Long> done = Promise.promise();
-    request.handler(buffer -> {
-      if (done.future().isComplete()) {
-        return;
-      }
-      try {
-        ByteBuf buf = ((BufferInternal) buffer).getByteBuf();
-        writer.write(buf.nioBuffer());
-      } catch (RuntimeException e) {
-        writer.close();
-        done.tryFail(e);
-      }
-    });
-    request.exceptionHandler(e -> {
-      writer.close();
-      done.tryFail(e);
-    });
-    request.endHandler(v -> {
-      writer.close();
-      done.tryComplete(writer.written());
-    });
-    acceptBody();
-    return done.future();
+    return new UploadPipe(request, writer, uploadWorkers, vertx.getOrCreateContext()).start(this::acceptBody);
   }
 
   /** Reads a small body (a manifest) whole; more than {@code limit} bytes → MANIFEST_TOO_LARGE. */

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 
 /**
@@ -28,9 +29,14 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   private final RegistryStorage storage;
   private final Vertx vertx;
   private final ErrorMapper errors;
+  private final Executor uploadWorkers;
 
-  public RegistryRequestHandler(
-      Vertx vertx, RegistryStorage storage, AccessController access, ErrorMapper errors, boolean deleteEnabled) {
+  /**
+   * @param uploadWorkers threads that hash and write upload bodies (one at a time per upload)
+   */
+  public RegistryRequestHandler(Vertx vertx, RegistryStorage storage, AccessController access,
+      ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers) {
+    this.uploadWorkers = uploadWorkers;
     this.routes = Routes.table(deleteEnabled);
     this.access = access;
     this.storage = storage;
@@ -42,6 +48,14 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   public void handle(HttpServerRequest request) {
     request.pause();
     request.response().putHeader(API_VERSION_HEADER, "registry/2.0");
+    // Answered without reading a body nobody needed (a GET with one, a POST that only opens a
+    // session): discard the rest so the connection can serve its next request.
+    request.response().endHandler(v -> {
+      if (!request.isEnded()) {
+        request.handler(ignored -> { });
+        request.resume();
+      }
+    });
     String path = request.path();
     Route route = null;
     Matcher match = null;
@@ -95,15 +109,15 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
 
   private void proceed(HttpServerRequest request, Route route, Matcher match, String repository, Decision decision) {
     if (decision instanceof Decision.Challenge challenge) {
-      errors.send(request, challenge.code(), challenge.code().httpStatus(), challenge.message(), null,
-          challenge.headers());
+      errors.send(request, challenge.code(), challenge.code().httpStatus(), challenge.message(),
+          challenge.detail(), challenge.headers());
       return;
     }
     if (repository != null && !Names.isRepository(repository)) {
       errors.send(request, ErrorCode.NAME_INVALID, 400, "invalid repository name: " + repository, null, Map.of());
       return;
     }
-    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors);
+    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors, uploadWorkers);
     try {
       route.handler().handle(ex);
     } catch (Exception e) {

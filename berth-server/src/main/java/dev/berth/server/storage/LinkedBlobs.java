@@ -2,6 +2,7 @@ package dev.berth.server.storage;
 
 import dev.berth.model.Digest;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReadWriteLock;
 
 /**
  * A repository's view of the blob store: a repository serves a blob only if it holds a link to
@@ -11,7 +12,10 @@ public final class LinkedBlobs {
   private final StorageLayout layout;
   private final BlobStore blobs;
 
-  LinkedBlobs(StorageLayout layout, BlobStore blobs) {
+  private final ReadWriteLock gcLock;
+
+  LinkedBlobs(StorageLayout layout, BlobStore blobs, ReadWriteLock gcLock) {
+    this.gcLock = gcLock;
     this.layout = layout;
     this.blobs = blobs;
   }
@@ -34,12 +38,14 @@ public final class LinkedBlobs {
 
   /** Links an existing blob into a repository (after an upload, or a cross-repository mount). */
   public void link(String repository, Digest digest) {
-    if (!blobs.exists(digest)) {
-      throw new StorageException(StorageException.Reason.BLOB_UNKNOWN, "blob unknown: " + digest);
+    gcLock.readLock().lock();
+    try {
+      // Refresh first (touch fails if the blob is gone): a later sweep sees it as recent.
+      blobs.touch(digest);
+      Links.write(layout.layerLink(repository, digest), digest);
+    } finally {
+      gcLock.readLock().unlock();
     }
-    // Refresh first: a collection running now must not take the blob we are about to link.
-    blobs.touch(digest);
-    Links.write(layout.layerLink(repository, digest), digest);
   }
 
   /** Mounts a blob {@code from} another repository, if that repository links it. */

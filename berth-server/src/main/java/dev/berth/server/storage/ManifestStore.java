@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.stream.Stream;
 
 /**
@@ -26,8 +27,10 @@ public final class ManifestStore {
   private final StorageLayout layout;
   private final BlobStore blobs;
   private final LinkedBlobs linked;
+  private final ReadWriteLock gcLock;
 
-  ManifestStore(StorageLayout layout, BlobStore blobs, LinkedBlobs linked) {
+  ManifestStore(StorageLayout layout, BlobStore blobs, LinkedBlobs linked, ReadWriteLock gcLock) {
+    this.gcLock = gcLock;
     this.layout = layout;
     this.blobs = blobs;
     this.linked = linked;
@@ -61,27 +64,38 @@ public final class ManifestStore {
           "invalid tag or digest: " + reference);
     }
     ManifestDocument doc = ManifestDocument.parse(content, contentType);
-    for (ManifestDocument.Descriptor d : doc.blobs()) {
-      if (ManifestDocument.mustExist(d) && !linked.isLinked(repository, d.digest())) {
-        throw new StorageException(StorageException.Reason.MANIFEST_BLOB_UNKNOWN,
-            "manifest references blob " + d.digest() + " unknown to " + repository,
-            d.digest().toString());
+    // Under the collector's shared lock: a sweep cannot take a blob between our check and our
+    // link, and the touch makes the blobs we reference "recent" for any later sweep.
+    gcLock.readLock().lock();
+    try {
+      for (ManifestDocument.Descriptor d : doc.blobs()) {
+        if (ManifestDocument.mustExist(d) && !linked.isLinked(repository, d.digest())) {
+          throw new StorageException(StorageException.Reason.MANIFEST_BLOB_UNKNOWN,
+              "manifest references blob " + d.digest() + " unknown to " + repository,
+              d.digest().toString());
+        }
+        if (ManifestDocument.mustExist(d)) {
+          blobs.touch(d.digest());
+        }
       }
-    }
-    for (ManifestDocument.Descriptor d : doc.manifests()) {
-      if (!exists(repository, d.digest())) {
-        throw new StorageException(StorageException.Reason.MANIFEST_BLOB_UNKNOWN,
-            "index references manifest " + d.digest() + " unknown to " + repository,
-            d.digest().toString());
+      for (ManifestDocument.Descriptor d : doc.manifests()) {
+        if (!exists(repository, d.digest())) {
+          throw new StorageException(StorageException.Reason.MANIFEST_BLOB_UNKNOWN,
+              "index references manifest " + d.digest() + " unknown to " + repository,
+              d.digest().toString());
+        }
+        blobs.touch(d.digest());
       }
-    }
-    blobs.put(digest, content);
-    Links.write(layout.revisionLink(repository, digest), digest);
-    if (doc.subject() != null) {
-      Links.write(layout.referrerLink(repository, doc.subject().digest(), digest), digest);
-    }
-    if (tag != null) {
-      Links.write(layout.tagLink(repository, tag), digest);
+      blobs.put(digest, content);
+      Links.write(layout.revisionLink(repository, digest), digest);
+      if (doc.subject() != null) {
+        Links.write(layout.referrerLink(repository, doc.subject().digest(), digest), digest);
+      }
+      if (tag != null) {
+        Links.write(layout.tagLink(repository, tag), digest);
+      }
+    } finally {
+      gcLock.readLock().unlock();
     }
     return new Put(digest, doc);
   }

@@ -9,6 +9,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The registry's storage on a local file system, composed as distribution composes it: a global
@@ -21,13 +22,23 @@ public final class RegistryStorage {
   private final LinkedBlobs linked;
   private final ManifestStore manifests;
   private final UploadStore uploads;
+  /**
+   * Writers that make a blob referenced (link, manifest put) hold it shared; the collector's sweep
+   * holds it exclusively while it re-checks and deletes one blob.
+   */
+  private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
 
   private RegistryStorage(StorageLayout layout) {
     this.layout = layout;
     this.blobs = new BlobStore(layout);
-    this.linked = new LinkedBlobs(layout, blobs);
-    this.manifests = new ManifestStore(layout, blobs, linked);
-    this.uploads = new UploadStore(layout, blobs, linked);
+    this.linked = new LinkedBlobs(layout, blobs, gcLock);
+    this.manifests = new ManifestStore(layout, blobs, linked, gcLock);
+    this.uploads = new UploadStore(layout, blobs, linked, gcLock);
+  }
+
+  /** Garbage collection of blobs no manifest references, with a safety window. */
+  public GarbageCollector garbageCollector() {
+    return new GarbageCollector(this, gcLock);
   }
 
   /** Opens (creating if needed) the storage rooted at {@code root}. */
@@ -60,6 +71,37 @@ public final class RegistryStorage {
 
   public UploadStore uploads() {
     return uploads;
+  }
+
+  /**
+   * Removes temp files ({@code .tmp-*}) older than {@code maxAge}: what a crash mid-write leaves
+   * next to its target. Nothing reads them; this only reclaims space.
+   *
+   * @return how many were removed
+   */
+  public int removeDebris(java.time.Duration maxAge) {
+    java.time.Instant cutoff = java.time.Instant.now().minus(maxAge);
+    int[] removed = {0};
+    try {
+      Files.walkFileTree(layout.root(), new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          if (file.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)
+              && attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+            removed[0]++;
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          return FileVisitResult.CONTINUE; // vanished meanwhile
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot scan " + layout.root() + " for temp files: " + e.getMessage(), e);
+    }
+    return removed[0];
   }
 
   /** Names of repositories that hold at least one manifest, in lexical order. */

@@ -37,7 +37,11 @@ public final class UploadStore {
   private final LinkedBlobs linked;
   private final ConcurrentHashMap<String, HashState> states = new ConcurrentHashMap<>();
 
-  UploadStore(StorageLayout layout, BlobStore blobs, LinkedBlobs linked) {
+  private final java.util.concurrent.locks.ReadWriteLock gcLock;
+
+  UploadStore(StorageLayout layout, BlobStore blobs, LinkedBlobs linked,
+      java.util.concurrent.locks.ReadWriteLock gcLock) {
+    this.gcLock = gcLock;
     this.layout = layout;
     this.blobs = blobs;
     this.linked = linked;
@@ -128,8 +132,13 @@ public final class UploadStore {
         throw new StorageException(StorageException.Reason.DIGEST_MISMATCH,
             "uploaded content has digest " + actual + ", not " + expected);
       }
-      blobs.commit(data, expected);
-      linked.link(repository, expected);
+      gcLock.readLock().lock();
+      try {
+        blobs.commit(data, expected);
+        linked.link(repository, expected);
+      } finally {
+        gcLock.readLock().unlock();
+      }
       removeSession(repository, id);
       return size;
     } catch (IOException e) {

@@ -76,6 +76,10 @@ class RegistryApiTest {
     assertThat(r.headers().firstValue("Docker-Distribution-API-Version")).hasValue("registry/2.0");
     assertThat(r.body()).startsWith("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"");
 
+    HttpResponse<String> scoped = send(HttpRequest.newBuilder(URI.create(base + "/v2/a/b/tags/list")).build());
+    assertThat(scoped.statusCode()).isEqualTo(401);
+    assertThat(scoped.body()).contains("\"detail\":[{").contains("\"Name\":\"a/b\"").contains("\"Action\":\"pull\"");
+
     HttpResponse<String> wrong = send(HttpRequest.newBuilder(URI.create(base + "/v2/"))
         .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("tester:nope".getBytes())).build());
     assertThat(wrong.statusCode()).isEqualTo(401);
@@ -218,6 +222,117 @@ class RegistryApiTest {
     assertThat(r.body()).contains("NAME_INVALID");
     assertThat(send(request("/v2/a/../../etc/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()).build())
         .statusCode()).isIn(400, 404);
+  }
+
+  @Test
+  void mountFromAnotherRepositoryAndCancelledUploads() throws Exception {
+    Digest d = upload("source/repo", randomBytes(2000, 5));
+    HttpResponse<String> mounted = send(request("/v2/target/repo/blobs/uploads/?mount=" + d + "&from=source/repo")
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(mounted.statusCode()).isEqualTo(201);
+    assertThat(mounted.headers().firstValue("Docker-Content-Digest")).hasValue(d.toString());
+    assertThat(sendBytes(request("/v2/target/repo/blobs/" + d).build()).statusCode()).isEqualTo(200);
+
+    // the source does not hold it: a plain session instead, revealing nothing
+    Digest unknown = Digest.sha256("nowhere".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> fallback = send(request("/v2/target/repo/blobs/uploads/?mount=" + unknown + "&from=source/repo")
+        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(fallback.statusCode()).isEqualTo(202);
+    String location = base + fallback.headers().firstValue("Location").orElseThrow();
+    assertThat(send(request(location).DELETE().build()).statusCode()).isEqualTo(204);
+    assertThat(send(request(location).build()).statusCode()).isEqualTo(404);
+    assertThat(send(request(location).build()).body()).contains("BLOB_UPLOAD_UNKNOWN");
+  }
+
+  @Test
+  void referrersIndexWithArtifactTypeFilter() throws Exception {
+    Digest empty = upload("refs/app", "{}".getBytes(StandardCharsets.UTF_8));
+    byte[] subject = ociManifest(empty, null, null);
+    Digest subjectDigest = Digest.sha256(subject);
+    // the subject need not exist when the referrer is pushed
+    byte[] sbom = ociManifest(empty, "application/vnd.example.sbom", subjectDigest);
+    byte[] sig = ociManifest(empty, "application/vnd.example.sig", subjectDigest);
+    for (byte[] m : new byte[][] {sbom, sig}) {
+      HttpResponse<String> put = send(request("/v2/refs/app/manifests/" + Digest.sha256(m))
+          .header("Content-Type", MediaTypes.OCI_MANIFEST).PUT(HttpRequest.BodyPublishers.ofByteArray(m)).build());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+      assertThat(put.headers().firstValue("OCI-Subject")).hasValue(subjectDigest.toString());
+    }
+    HttpResponse<String> all = send(request("/v2/refs/app/referrers/" + subjectDigest).build());
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(all.headers().firstValue("Content-Type")).hasValue(MediaTypes.OCI_INDEX);
+    assertThat(all.body()).contains(Digest.sha256(sbom).toString(), Digest.sha256(sig).toString());
+
+    HttpResponse<String> filtered = send(request("/v2/refs/app/referrers/" + subjectDigest
+        + "?artifactType=application/vnd.example.sig").build());
+    assertThat(filtered.headers().firstValue("OCI-Filters-Applied")).hasValue("artifactType");
+    assertThat(filtered.body()).contains(Digest.sha256(sig).toString()).doesNotContain(Digest.sha256(sbom).toString());
+
+    HttpResponse<String> none = send(request("/v2/refs/app/referrers/" + empty).build());
+    assertThat(none.body()).isEqualTo("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[]}");
+  }
+
+  @Test
+  void indexNeedsItsChildrenAndOversizedManifestsAreRefused() throws Exception {
+    Digest empty = upload("multi/app", "{}".getBytes(StandardCharsets.UTF_8));
+    byte[] child = ociManifest(empty, null, null);
+    byte[] index = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\""
+        + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + Digest.sha256(child) + "\",\"size\":" + child.length
+        + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> early = send(request("/v2/multi/app/manifests/latest").header("Content-Type", MediaTypes.OCI_INDEX)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(index)).build());
+    assertThat(early.statusCode()).isEqualTo(404);
+    assertThat(early.body()).contains("MANIFEST_BLOB_UNKNOWN");
+    send(request("/v2/multi/app/manifests/" + Digest.sha256(child)).header("Content-Type", MediaTypes.OCI_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(child)).build());
+    HttpResponse<String> ok = send(request("/v2/multi/app/manifests/latest").header("Content-Type", MediaTypes.OCI_INDEX)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(index)).build());
+    assertThat(ok.statusCode()).isEqualTo(201);
+    HttpResponse<byte[]> get = sendBytes(request("/v2/multi/app/manifests/latest").build());
+    assertThat(get.headers().firstValue("Content-Type")).hasValue(MediaTypes.OCI_INDEX);
+    assertThat(get.body()).isEqualTo(index);
+
+    byte[] huge = new byte[4 * 1024 * 1024 + 1];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    HttpResponse<String> tooLarge = send(request("/v2/multi/app/manifests/huge").header("Content-Type", MediaTypes.OCI_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(huge)).build());
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+
+    HttpResponse<String> catalog = send(request("/v2/_catalog").build());
+    assertThat(catalog.body()).contains("\"multi/app\"");
+  }
+
+  @Test
+  void deletionWorksAndCanBeSwitchedOff() throws Exception {
+    Digest empty = upload("del/app", "{}".getBytes(StandardCharsets.UTF_8));
+    byte[] m = ociManifest(empty, null, null);
+    send(request("/v2/del/app/manifests/v1").header("Content-Type", MediaTypes.OCI_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(m)).build());
+    assertThat(send(request("/v2/del/app/manifests/v1").DELETE().build()).statusCode()).isEqualTo(202);
+    assertThat(send(request("/v2/del/app/manifests/v1").build()).statusCode()).isEqualTo(404);
+    assertThat(send(request("/v2/del/app/manifests/" + Digest.sha256(m)).DELETE().build()).statusCode()).isEqualTo(202);
+    assertThat(send(request("/v2/del/app/manifests/" + Digest.sha256(m)).build()).statusCode()).isEqualTo(404);
+    assertThat(send(request("/v2/del/app/blobs/" + empty).DELETE().build()).statusCode()).isEqualTo(202);
+    assertThat(send(request("/v2/del/app/blobs/" + empty).build()).statusCode()).isEqualTo(404);
+
+    Path users = storage.resolve("users");
+    try (RegistryServer readOnly = RegistryServer.start(
+        new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, false), new PrintStream(new ByteArrayOutputStream()))) {
+      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + readOnly.port()
+          + "/v2/mono/app/blobs/" + empty)).header("Authorization", auth).DELETE().build());
+      assertThat(r.statusCode()).isEqualTo(405);
+      assertThat(r.body()).contains("UNSUPPORTED");
+    }
+  }
+
+  static byte[] ociManifest(Digest config, String artifactType, Digest subject) {
+    return ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+        + (artifactType == null ? "" : "\"artifactType\":\"" + artifactType + "\",")
+        + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + config + "\",\"size\":2},"
+        + "\"layers\":[{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + config + "\",\"size\":2}]"
+        + (subject == null ? "" : ",\"subject\":{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\""
+            + subject + "\",\"size\":100}")
+        + "}").getBytes(StandardCharsets.UTF_8);
   }
 
   static Digest upload(String repo, byte[] content) throws Exception {

@@ -176,11 +176,48 @@ class RegistryStorageTest {
   }
 
   @Test
+  void tempFilesLeftByACrashAreRemovedOnceOld() throws IOException {
+    Digest d = push("repo", "x".getBytes(StandardCharsets.UTF_8));
+    Path debris = AtomicFiles.tempFile(storage.layout().layerLink("repo", d).getParent());
+    assertThat(storage.removeDebris(Duration.ofHours(1))).isZero();
+    Files.setLastModifiedTime(debris, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(Duration.ofHours(2))));
+    assertThat(storage.removeDebris(Duration.ofHours(1))).isEqualTo(1);
+    assertThat(debris).doesNotExist();
+    assertThat(storage.blobs().isLinked("repo", d)).isTrue();
+  }
+
+  @Test
   void abandonedSessionsArePurged() {
     String id = storage.uploads().create("repo");
     assertThat(storage.uploads().purge(Duration.ofHours(1))).isZero();
     assertThat(storage.uploads().purge(Duration.ofMillis(-1))).isEqualTo(1);
     assertThatThrownBy(() -> storage.uploads().offset("repo", id)).isInstanceOf(StorageException.class);
+  }
+
+  @Test
+  void garbageCollectionKeepsReferencedAndRecentBlobs() throws IOException {
+    Digest referenced = push("repo", "config".getBytes(StandardCharsets.UTF_8));
+    Digest orphan = push("repo", "orphan".getBytes(StandardCharsets.UTF_8));
+    Digest fresh = push("repo", "fresh".getBytes(StandardCharsets.UTF_8));
+    Digest manifest = storage.manifests().put("repo", "v1", null, manifest(referenced, 6)).digest();
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(Duration.ofHours(2)));
+    for (Digest d : List.of(referenced, orphan, manifest)) {
+      Files.setLastModifiedTime(storage.layout().blobData(d), old);
+    }
+
+    GarbageCollector.Result dry = storage.garbageCollector().collect(Duration.ofHours(1), true);
+    assertThat(dry.deleted()).containsExactly(orphan);
+    assertThat(storage.blobStore().exists(orphan)).isTrue();
+
+    GarbageCollector.Result result = storage.garbageCollector().collect(Duration.ofHours(1), false);
+    assertThat(result.deleted()).containsExactly(orphan);
+    assertThat(result.keptRecent()).isEqualTo(1);
+    assertThat(storage.blobStore().exists(orphan)).isFalse();
+    assertThat(storage.blobStore().exists(fresh)).isTrue();
+    assertThat(storage.manifests().get("repo", "v1").digest()).isEqualTo(manifest);
+    assertThat(storage.blobs().isLinked("repo", orphan)).isFalse();
   }
 
   private static byte[] manifest(Digest layer, long size) {

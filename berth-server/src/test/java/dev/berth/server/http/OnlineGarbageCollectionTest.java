@@ -1,0 +1,66 @@
+package dev.berth.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.model.Digest;
+import dev.berth.model.MediaTypes;
+import dev.berth.server.RegistryServer;
+import dev.berth.server.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With {@code gcInterval} set, the server collects unreferenced blobs past the safety window. */
+class OnlineGarbageCollectionTest {
+  @TempDir Path dir;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void unreferencedBlobsGoReferencedOnesStay() throws Exception {
+    Path users = dir.resolve("users");
+    assertThat(new ProcessBuilder("htpasswd", "-B", "-b", "-c", users.toString(), "gc", "gc-pw").start().waitFor()).isZero();
+    String auth = "Basic " + Base64.getEncoder().encodeToString("gc:gc-pw".getBytes(StandardCharsets.UTF_8));
+    ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("data"), users, true,
+        Duration.ofMinutes(1), Duration.ofMillis(200));
+    try (RegistryServer server = RegistryServer.start(config, new PrintStream(new ByteArrayOutputStream()))) {
+      String base = "http://127.0.0.1:" + server.port();
+      Digest kept = push(base, auth, "{}".getBytes(StandardCharsets.UTF_8));
+      Digest orphan = push(base, auth, "orphan".getBytes(StandardCharsets.UTF_8));
+      byte[] manifest = RegistryApiTest.ociManifest(kept, null, null);
+      HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/gc/app/manifests/v1"))
+          .header("Authorization", auth).header("Content-Type", MediaTypes.OCI_MANIFEST)
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).isEqualTo(201);
+
+      Path orphanFile = server.storage().layout().blobData(orphan);
+      // Age the orphan past the one-minute safety window; everything else stays recent.
+      Files.setLastModifiedTime(orphanFile, java.nio.file.attribute.FileTime.from(
+          java.time.Instant.now().minus(Duration.ofMinutes(2))));
+      for (int i = 0; i < 300 && Files.exists(orphanFile); i++) {
+        Thread.sleep(100);
+      }
+      assertThat(orphanFile).doesNotExist();
+      assertThat(server.storage().layout().blobData(kept)).exists();
+      assertThat(server.storage().manifests().get("gc/app", "v1").content()).isEqualTo(manifest);
+    }
+  }
+
+  private Digest push(String base, String auth, byte[] content) throws Exception {
+    Digest d = Digest.sha256(content);
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/gc/app/blobs/uploads/?digest=" + d))
+        .header("Authorization", auth).POST(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(201);
+    return d;
+  }
+}
