@@ -55,6 +55,8 @@ class ServeCommandTest {
       assertThat(code).isEqualTo(1);
       assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
           "Error: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": address already in use\n");
+      // the admin password was never shown, so the users file it would have needed is not kept
+      assertThat(home.resolve("data/berth/registry/htpasswd")).doesNotExist();
     }
   }
 

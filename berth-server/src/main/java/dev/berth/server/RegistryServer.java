@@ -73,6 +73,7 @@ public final class RegistryServer implements AutoCloseable {
     } catch (IllegalArgumentException | UncheckedIOException e) {
       passwordChecks.shutdownNow();
       uploadWorkers.shutdownNow();
+      forgetUnshownPassword(config, adminPassword);
       throw new ServerStartException(e.getMessage(), e);
     }
     Vertx vertx = Vertx.vertx(new VertxOptions()
@@ -95,6 +96,7 @@ public final class RegistryServer implements AutoCloseable {
       vertx.close();
       passwordChecks.shutdownNow();
       uploadWorkers.shutdownNow();
+      forgetUnshownPassword(config, adminPassword);
       throw new ServerStartException("cannot listen on " + hostPort(config.host(), config.port()) + ": "
           + describe(e), e);
     }
@@ -131,6 +133,20 @@ public final class RegistryServer implements AutoCloseable {
     out.println("berth registry listening on http://" + address + " (storage " + storage.layout().root() + ")");
     out.flush();
     return new RegistryServer(vertx, List.of(passwordChecks, uploadWorkers), servers, storage, port);
+  }
+
+  /**
+   * A users file this start created is removed when the start fails before its password was
+   * printed: otherwise nobody could ever log in, and the next start would not offer a new one.
+   */
+  private static void forgetUnshownPassword(ServerConfig config, String adminPassword) {
+    if (adminPassword != null) {
+      try {
+        java.nio.file.Files.deleteIfExists(config.htpasswd());
+      } catch (java.io.IOException e) {
+        // the start fails anyway; the message below says why
+      }
+    }
   }
 
   private static HttpServer listen(Vertx vertx, RegistryRequestHandler handler, String host, int port)

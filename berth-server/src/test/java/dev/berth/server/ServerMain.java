@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** Runs a registry in its own JVM, so a test can kill it with SIGKILL. Args: storage users. */
+/** Runs a registry in its own JVM, so a test can bound its heap. Args: storage users. */
 public final class ServerMain {
   public static void main(String[] args) throws InterruptedException {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

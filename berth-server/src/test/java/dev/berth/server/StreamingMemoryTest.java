@@ -3,6 +3,7 @@ package dev.berth.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.model.Digest;
+import dev.berth.testkit.ServerProcess;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,16 +44,21 @@ class StreamingMemoryTest {
     }
     Digest digest = Digest.fromHash("sha256", sha.digest());
     HttpClient http = HttpClient.newHttpClient();
-    try (ServerProcess server = ServerProcess.start(dir.resolve("data"), users, "-Xmx48m")) {
+    try (ServerProcess server = ServerProcess.start(
+        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+            "-cp", System.getProperty("java.class.path"), ServerMain.class.getName(),
+            dir.resolve("data").toString(), users.toString()),
+        Pattern.compile("listening on (http://\\S+)"), Duration.ofSeconds(60), Map.of(), dir.resolve("server.log"))) {
+      String base = server.readyMatch().group(1);
       HttpResponse<String> put = http.send(HttpRequest.newBuilder(
-              URI.create(server.base() + "/v2/big/blob/blobs/uploads/?digest=" + digest))
+              URI.create(base + "/v2/big/blob/blobs/uploads/?digest=" + digest))
           .header("Authorization", auth)
           .POST(HttpRequest.BodyPublishers.ofInputStream(() -> pattern(SIZE))).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(put.statusCode()).as(put.body() + server.output()).isEqualTo(201);
 
       HttpResponse<InputStream> get = http.send(HttpRequest.newBuilder(
-              URI.create(server.base() + "/v2/big/blob/blobs/" + digest)).header("Authorization", auth).build(),
+              URI.create(base + "/v2/big/blob/blobs/" + digest)).header("Authorization", auth).build(),
           HttpResponse.BodyHandlers.ofInputStream());
       MessageDigest back = Digest.newSha256();
       long total = 0;

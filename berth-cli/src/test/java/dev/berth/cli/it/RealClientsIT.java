@@ -16,11 +16,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The clients people push and pull with, against a real {@code berth serve} with htpasswd users:
@@ -28,24 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  * pulls and pushes; every digest must survive the round trip unchanged. (InteropIT covers the
  * docker CLI's login and a plain OCI layout directory through skopeo.)
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RealClientsIT {
+class RealClientsIT extends WithBerthServe {
   private static final String USER = "carol";
   private static final String PASSWORD = "real clients only";
 
-  Path dir;
-  BerthCli cli;
-  BerthServe server;
   String host;
   Path authfile;
   RegistryHttp http;
 
+  RealClientsIT() {
+    super(USER, PASSWORD);
+  }
+
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    this.dir = dir;
-    cli = new BerthCli(dir.resolve("home"));
-    Path users = TestPeers.htpasswd(dir.resolve("users"), USER, PASSWORD);
-    server = BerthServe.start(cli, dir.resolve("storage"), users);
+  void authFile() throws Exception {
     host = server.host();
     http = new RegistryHttp(host, USER, PASSWORD);
     // Secrets reach the clients through an auth file (0600) or stdin, never argv.
@@ -53,13 +46,6 @@ class RealClientsIT {
     Files.createFile(authfile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(authfile, "{\"auths\":{\"" + host + "\":{\"auth\":\""
         + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)) + "\"}}}");
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
   }
 
   @Test
