@@ -45,7 +45,7 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "registry-bench: $1 is missin
 need curl curl; need wrk wrk; need htpasswd apache2-utils; need sha256sum coreutils; need python3 python3
 [ "$only" = berth ] || need docker-registry docker-registry
 
-work=$(mktemp -d /tmp/berth-bench.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/berth-bench.XXXXXX")   # TMPDIR=/dev/shm: measure the registries, not the disk
 chmod 700 "$work"
 pids=()   # servers and samplers we started; killed by PID on exit
 watchdog=""
