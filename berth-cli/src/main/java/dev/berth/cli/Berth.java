@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "berth",
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand answers --help
     version = "berth 0.1.0",
     description = "An authenticated container registry and a daemonless client that speaks docker's files.",
     subcommands = {

@@ -25,7 +25,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "login",
-    mixinStandardHelpOptions = true,
     description = {"Authenticate to a registry.", "Defaults to Docker Hub if no server is specified."})
 final class LoginCommand implements Callable<Integer> {
   /** Where docker's CLI logs in to Docker Hub (the config key stays the historic index URL). */

@@ -14,7 +14,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "logout",
-    mixinStandardHelpOptions = true,
     description = {"Log out from a registry.", "Defaults to Docker Hub if no server is specified."})
 final class LogoutCommand implements Callable<Integer> {
   private final CliContext context;

@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "serve",
-    mixinStandardHelpOptions = true,
     description = "Run the registry (OCI distribution API with Basic auth against an htpasswd file).")
 final class ServeCommand implements Callable<Integer> {
   private final CliContext context;
