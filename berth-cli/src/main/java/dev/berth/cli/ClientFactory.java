@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
+import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryTransport;
 import dev.berth.client.store.ImageStore;
 import dev.berth.credentials.DockerCredentials;
@@ -22,12 +23,14 @@ final class ClientFactory {
     return ImageStore.open(context.dataHome().resolve("images"));
   }
 
-  static HttpClient httpClient() {
-    return HTTP;
+  /** A client for the image's repository, authenticating as docker would; {@code push} asks for push access too. */
+  static RegistryClient registryClient(CliContext context, Reference image, boolean push) {
+    RegistryEndpoint endpoint = endpointFor(image);
+    return new RegistryClient(HTTP, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint), push);
   }
 
   /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
-  static RegistryEndpoint endpointFor(Reference image) {
+  private static RegistryEndpoint endpointFor(Reference image) {
     return RegistryEndpoint.forHost(image.registryHost());
   }
 
@@ -37,7 +40,7 @@ final class ClientFactory {
    * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), answering
    * Basic and Bearer challenges.
    */
-  static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint) {
+  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint) {
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
     try {

@@ -52,6 +52,11 @@ final class ImageArgs {
     return ref.domain().equals(Reference.DOCKER_HUB) ? "berth login" : "berth login " + ref.domain();
   }
 
+  /** A 401/403 from the registry: its own words, what was tried, and the login to run. */
+  static UserError authFailure(RegistryException e, String attempt, Reference ref) {
+    return new UserError(e.reason() + " (" + attempt + " " + ref.repository() + "); run '" + loginCommand(ref) + "'");
+  }
+
   static UserError failure(IOException e) {
     if (e instanceof RegistryException re) {
       return new UserError(re.getMessage());

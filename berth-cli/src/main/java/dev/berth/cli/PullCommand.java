@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryException;
 import dev.berth.client.store.ImageStore;
@@ -32,14 +31,12 @@ final class PullCommand implements Callable<Integer> {
     Reference ref = ImageArgs.parse(image);
     try {
       ImageStore store = ClientFactory.imageStore(context);
-      RegistryEndpoint endpoint = ClientFactory.endpointFor(ref);
-      RegistryClient client = new RegistryClient(ClientFactory.httpClient(), endpoint, ref.path(),
-          ClientFactory.authenticatorFor(context, ref.domain(), endpoint), false);
+      RegistryClient client = ClientFactory.registryClient(context, ref, false);
       new Puller(store, client, context.out()::println).pull(ref);
       return 0;
     } catch (RegistryException e) {
       if (e.isAuthFailure()) {
-        throw new UserError(e.reason() + " (pulling from " + ref.repository() + "); run '" + ImageArgs.loginCommand(ref) + "'");
+        throw ImageArgs.authFailure(e, "pulling from", ref);
       }
       if (e.code() == ErrorCode.MANIFEST_UNKNOWN || e.code() == ErrorCode.NAME_UNKNOWN || e.status() == 404) {
         throw new UserError("manifest for " + ref.familiar() + " not found: " + e.reason());

@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryException;
 import dev.berth.client.store.ImageStore;
@@ -33,14 +32,12 @@ final class PushCommand implements Callable<Integer> {
     try {
       ImageStore store = ClientFactory.imageStore(context);
       StoredImage stored = ImageArgs.named(store, ref);
-      RegistryEndpoint endpoint = ClientFactory.endpointFor(ref);
-      RegistryClient client = new RegistryClient(ClientFactory.httpClient(), endpoint, ref.path(),
-          ClientFactory.authenticatorFor(context, ref.domain(), endpoint), true);
+      RegistryClient client = ClientFactory.registryClient(context, ref, true);
       new Pusher(store, client, context.out()::println).push(stored, ref);
       return 0;
     } catch (RegistryException e) {
       if (e.isAuthFailure()) {
-        throw new UserError(e.reason() + " (pushing to " + ref.repository() + "); run '" + ImageArgs.loginCommand(ref) + "'");
+        throw ImageArgs.authFailure(e, "pushing to", ref);
       }
       throw ImageArgs.failure(e);
     } catch (IOException e) {

@@ -19,13 +19,24 @@ public final class TempDirs {
     }
   }
 
-  /** Deletes a tree, best effort: a leftover temp file must not fail a test. */
+  /**
+   * Deletes a tree, best effort: a leftover temp file must not fail a test. Directories are made
+   * writable first, since some peers (podman's vfs layers) leave read-only ones behind.
+   */
   public static void deleteRecursively(Path root) {
     if (root == null || !Files.exists(root)) {
       return;
     }
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+          dir.toFile().setWritable(true, true);
+          dir.toFile().setExecutable(true, true);
+          dir.toFile().setReadable(true, true);
+          return FileVisitResult.CONTINUE;
+        }
+
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
           Files.deleteIfExists(file);

@@ -1,14 +1,12 @@
 package dev.berth.cli.it;
 
+import dev.berth.testkit.TempDirs;
 import dev.berth.testkit.Exec;
 import dev.berth.testkit.Peers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,36 +71,9 @@ final class Podman implements AutoCloseable {
     return runWithInput("", args);
   }
 
-  /** Deletes the state; vfs layers hold read-only directories, so permissions are opened first. */
+  /** Deletes the state (vfs layers hold read-only directories; the testkit opens them first). */
   @Override
   public void close() {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-          d.toFile().setWritable(true, true);
-          d.toFile().setExecutable(true, true);
-          d.toFile().setReadable(true, true);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.deleteIfExists(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not remove podman's state in " + dir, e);
-    }
+    TempDirs.deleteRecursively(dir);
   }
 }
