@@ -19,7 +19,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-invocation="bench/registry-bench.sh${*:+ $*}"
+invocation="${TMPDIR:+TMPDIR=$TMPDIR }bench/registry-bench.sh${*:+ $*}"   # TMPDIR decides what storage is measured
 berth_cmd="$root/berth"   # --berth: another launcher, e.g. an installed or older build
 only=""
 blob_mib=1024
