@@ -4,6 +4,7 @@ import dev.berth.server.auth.AccessController;
 import dev.berth.server.auth.AdminBootstrap;
 import dev.berth.server.auth.BasicAccessController;
 import dev.berth.server.http.ErrorMapper;
+import dev.berth.server.http.ReadSizingTransport;
 import dev.berth.server.http.RegistryRequestHandler;
 import dev.berth.server.storage.RegistryStorage;
 import io.vertx.core.Vertx;
@@ -76,8 +77,9 @@ public final class RegistryServer implements AutoCloseable {
       forgetUnshownPassword(config, adminPassword);
       throw new ServerStartException(e.getMessage(), e);
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions()
-        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    VertxOptions vertxOptions = new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
+    Vertx vertx = Vertx.builder().with(vertxOptions).withTransport(new ReadSizingTransport()).build();
     ErrorMapper errors = new ErrorMapper(out);
     RegistryRequestHandler handler =
         new RegistryRequestHandler(vertx, storage, access, errors, config.deleteEnabled(), uploadWorkers);

@@ -25,6 +25,7 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   public static final String API_VERSION_HEADER = "Docker-Distribution-API-Version";
 
   private final List<Route> routes;
+  private final String[] literals;
   private final AccessController access;
   private final RegistryStorage storage;
   private final Vertx vertx;
@@ -38,6 +39,7 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
       ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers) {
     this.uploadWorkers = uploadWorkers;
     this.routes = Routes.table(deleteEnabled);
+    this.literals = routes.stream().map(Route::literal).toArray(String[]::new);
     this.access = access;
     this.storage = storage;
     this.vertx = vertx;
@@ -59,17 +61,20 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
     String path = request.path();
     Route route = null;
     Matcher match = null;
-    boolean pathKnown = false;
-    for (Route r : routes) {
-      Matcher m = r.match(path);
-      if (m != null) {
-        pathKnown = true;
-        if (r.methods().contains(request.method())) {
+    // Routes of this method first: the hot paths (blob and manifest GETs) skip the other regexes.
+    for (int i = 0; i < routes.size() && route == null; i++) {
+      Route r = routes.get(i);
+      if (r.methods().contains(request.method()) && (literals[i] == null || path.contains(literals[i]))) {
+        Matcher m = r.match(path);
+        if (m != null) {
           route = r;
           match = m;
-          break;
         }
       }
+    }
+    boolean pathKnown = route != null;
+    for (int i = 0; i < routes.size() && !pathKnown; i++) {
+      pathKnown = (literals[i] == null || path.contains(literals[i])) && routes.get(i).match(path) != null;
     }
     if (route == null) {
       if (pathKnown) {

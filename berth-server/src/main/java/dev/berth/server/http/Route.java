@@ -22,6 +22,22 @@ record Route(Set<HttpMethod> methods, Pattern pattern, RegistryHandler handler, 
     return new Route(methods, Pattern.compile(regex), handler, false);
   }
 
+  /**
+   * A literal every matching path contains ({@code /blobs/}, {@code /manifests/}, ...), or null:
+   * a cheap {@code contains} spares the regex (with its backtracking over the name) on most routes.
+   */
+  String literal() {
+    String regex = pattern.pattern();
+    if (!regex.startsWith(NAME)) {
+      return null;
+    }
+    int end = regex.indexOf('(', NAME.length());
+    String fixed = end < 0 ? regex.substring(NAME.length()) : regex.substring(NAME.length(), end);
+    fixed = fixed.endsWith("?") ? fixed.substring(0, fixed.length() - 2) : fixed;
+    return fixed.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '/' || c == '_') && !fixed.isEmpty()
+        ? fixed : null;
+  }
+
   Matcher match(String path) {
     Matcher m = pattern.matcher(path);
     return m.matches() ? m : null;

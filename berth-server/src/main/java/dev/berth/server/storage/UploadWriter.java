@@ -6,8 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * Appends one request's bytes to an upload session, hashing them on the way. Not thread-safe: one
- * request writes at a time (the store enforces it), and {@link #close()} must always be called.
+ * Appends one request's bytes to an upload session, hashing them on the way. One request writes
+ * at a time (the store enforces it), and {@link #close()} must always be called.
+ *
+ * <p>{@link #write} does both halves on the calling thread. A caller that wants the two on two
+ * cores may instead call {@link #writeData} from one thread and {@link #hash} from another, each
+ * with the same bytes in the same order, and call {@link #close()} once both are done.
  */
 public final class UploadWriter implements AutoCloseable {
   private final FileChannel channel;
@@ -22,20 +26,35 @@ public final class UploadWriter implements AutoCloseable {
     this.start = start;
   }
 
-  /** Writes all of {@code bytes} (consumed); a failure leaves the session to be re-hashed. */
+  /** Writes and hashes all of {@code bytes} (consumed); a failure leaves the session to be re-hashed. */
   public void write(ByteBuffer bytes) {
     ByteBuffer forHash = bytes.duplicate();
+    writeData(bytes);
+    hash(forHash);
+  }
+
+  /** The file half of {@link #write}: appends all of {@code bytes} (consumed) without hashing them. */
+  public void writeData(ByteBuffer bytes) {
     try {
       int n = bytes.remaining();
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
-      state.hasher.update(forHash);
       written += n;
     } catch (IOException e) {
       failed = true;
       throw new UncheckedIOException("cannot write upload data: " + e.getMessage(), e);
     }
+  }
+
+  /** The digest half of {@link #write}: feeds {@code bytes} (consumed) to the session's SHA-256. */
+  public void hash(ByteBuffer bytes) {
+    state.hasher.update(bytes);
+  }
+
+  /** Marks the session for re-hashing from its file (bytes were written but not all hashed). */
+  public void markBroken() {
+    failed = true;
   }
 
   /** Offset of the session's data after this request's bytes. */
