@@ -11,14 +11,14 @@ import java.util.function.BiConsumer;
  * A real HTTP server on 127.0.0.1 and a free port, answering with a test's handler; it records
  * each request as {@code METHOD URI [Authorization]} with the body, for assertions.
  */
-final class TestServer implements AutoCloseable {
-  record Seen(String method, String uri, String authorization, String body) {}
+public final class TestServer implements AutoCloseable {
+  public record Seen(String method, String uri, String authorization, String body) {}
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
-  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  public final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-  TestServer(BiConsumer<HttpServerRequest, String> handler) throws Exception {
+  public TestServer(BiConsumer<HttpServerRequest, String> handler) throws Exception {
     server = vertx.createHttpServer()
         .requestHandler(req -> req.body().onSuccess(body -> {
           String text = body.toString();
@@ -28,11 +28,11 @@ final class TestServer implements AutoCloseable {
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port();
   }
 
