@@ -57,21 +57,6 @@ final class BerthTarget implements Target {
   }
 
   @Override
-  public String user() {
-    return Conformance.USER;
-  }
-
-  @Override
-  public String password() {
-    return Conformance.PASSWORD;
-  }
-
-  @Override
-  public String namespace() {
-    return "conformance";
-  }
-
-  @Override
   public void close() {
     try {
       server.close();

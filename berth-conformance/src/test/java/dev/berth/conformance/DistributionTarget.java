@@ -42,21 +42,6 @@ final class DistributionTarget implements Target {
   }
 
   @Override
-  public String user() {
-    return Conformance.USER;
-  }
-
-  @Override
-  public String password() {
-    return Conformance.PASSWORD;
-  }
-
-  @Override
-  public String namespace() {
-    return "conformance";
-  }
-
-  @Override
   public boolean isReference() {
     return true;
   }

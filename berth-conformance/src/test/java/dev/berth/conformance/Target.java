@@ -12,13 +12,19 @@ interface Target extends AutoCloseable {
   /** Scheme, host and port, without a path: {@code http://127.0.0.1:5000}. */
   URI baseUri();
 
-  /** User and password for HTTP Basic; null when the registry needs none. */
-  String user();
+  /** User and password for HTTP Basic; null when the registry needs none. Built-in targets share one. */
+  default String user() {
+    return Conformance.USER;
+  }
 
-  String password();
+  default String password() {
+    return Conformance.PASSWORD;
+  }
 
   /** Repositories are created below this prefix ({@code <namespace>/<check>-<random>}). */
-  String namespace();
+  default String namespace() {
+    return "conformance";
+  }
 
   /**
    * True for the reference registry (CNCF distribution 2.8): checks tagged

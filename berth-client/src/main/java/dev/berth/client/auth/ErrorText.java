@@ -1,8 +1,8 @@
 package dev.berth.client.auth;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.berth.model.RegistryError;
 import java.util.ArrayList;
-import dev.berth.model.ErrorCode;
 import java.util.List;
 import java.util.Map;
 
@@ -33,16 +33,8 @@ final class ErrorText {
       return null;
     }
     List<String> parts = new ArrayList<>();
-    if (json.get("errors") instanceof List<?> errors) {
-      for (Object e : errors) {
-        if (e instanceof Map<?, ?> err) {
-          String code = err.get("code") instanceof String c ? ErrorCode.display(c) : null;
-          String message = err.get("message") instanceof String m ? m : null;
-          if (code != null || message != null) {
-            parts.add(code == null ? message : message == null ? code : code + ": " + message);
-          }
-        }
-      }
+    for (RegistryError error : RegistryError.listedIn(json)) {
+      parts.add(error.display());
     }
     if (parts.isEmpty() && json.get("details") instanceof String details) {
       parts.add(details);

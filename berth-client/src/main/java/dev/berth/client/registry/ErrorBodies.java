@@ -2,6 +2,7 @@ package dev.berth.client.registry;
 
 import dev.berth.client.image.Json;
 import dev.berth.model.ErrorCode;
+import dev.berth.model.RegistryError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -18,19 +19,16 @@ final class ErrorBodies {
       byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_ERROR_BODY);
       if (bytes.length > 0) {
         Map<String, Object> json = Json.parseObject(bytes, "error body");
-        List<Object> errors = Json.array(json, "errors");
-        if (!errors.isEmpty() && errors.get(0) instanceof Map<?, ?> first) {
-          Object c = first.get("code");
-          Object m = first.get("message");
-          if (c instanceof String s) {
-            ErrorCode parsed = ErrorCode.fromCode(s);
+        List<RegistryError> errors = RegistryError.listedIn(json);
+        if (!errors.isEmpty()) {
+          RegistryError first = errors.getFirst();
+          if (first.code() != null) {
+            ErrorCode parsed = ErrorCode.fromCode(first.code());
             if (parsed != ErrorCode.UNKNOWN || code == ErrorCode.UNKNOWN) {
               code = parsed;
             }
           }
-          if (m instanceof String s && !s.isBlank()) {
-            message = s;
-          }
+          message = first.message();
         }
       }
     } catch (IOException | RuntimeException e) {
