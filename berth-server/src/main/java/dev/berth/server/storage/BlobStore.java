@@ -19,9 +19,11 @@ import java.util.stream.Stream;
  */
 public final class BlobStore {
   private final StorageLayout layout;
+  private final Trash trash;
 
-  BlobStore(StorageLayout layout) {
+  BlobStore(StorageLayout layout, Trash trash) {
     this.layout = layout;
+    this.trash = trash;
   }
 
   public boolean exists(Digest digest) {
@@ -55,13 +57,13 @@ public final class BlobStore {
 
   /**
    * Moves a complete, fsynced, verified file into place under its digest. If the blob is already
-   * there the file is dropped and the blob's time refreshed, which tells the garbage collector
-   * it was just used.
+   * there the file goes to the trash and the blob's time is refreshed, which tells the garbage
+   * collector it was just used.
    */
   void commit(Path verifiedFile, Digest digest) throws IOException {
     Path target = layout.blobData(digest);
     if (Files.isRegularFile(target)) {
-      Files.deleteIfExists(verifiedFile);
+      trash.discard(verifiedFile);
       touch(digest);
       return;
     }

@@ -22,18 +22,20 @@ public final class RegistryStorage {
   private final LinkedBlobs linked;
   private final ManifestStore manifests;
   private final UploadStore uploads;
+  private final Trash trash;
   /**
    * Writers that make a blob referenced (link, manifest put) hold it shared; the collector's sweep
    * holds it exclusively while it re-checks and deletes one blob.
    */
   private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
 
-  private RegistryStorage(StorageLayout layout) {
+  private RegistryStorage(StorageLayout layout, Trash trash) {
     this.layout = layout;
-    this.blobs = new BlobStore(layout);
+    this.trash = trash;
+    this.blobs = new BlobStore(layout, trash);
     this.linked = new LinkedBlobs(layout, blobs, gcLock);
     this.manifests = new ManifestStore(layout, blobs, linked, gcLock);
-    this.uploads = new UploadStore(layout, blobs, linked, gcLock);
+    this.uploads = new UploadStore(layout, blobs, linked, gcLock, trash);
   }
 
   /** Garbage collection of blobs no manifest references, with a safety window. */
@@ -47,10 +49,10 @@ public final class RegistryStorage {
     try {
       AtomicFiles.createDirectories(layout.blobsRoot());
       AtomicFiles.createDirectories(layout.repositoriesRoot());
+      return new RegistryStorage(layout, new Trash(layout.trashRoot()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create registry storage in " + root + ": " + e.getMessage(), e);
     }
-    return new RegistryStorage(layout);
   }
 
   public StorageLayout layout() {
@@ -71,6 +73,11 @@ public final class RegistryStorage {
 
   public UploadStore uploads() {
     return uploads;
+  }
+
+  /** Waits (bounded) until files discarded so far are deleted; for tests. */
+  boolean drainTrash(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+    return trash.drain(timeout, unit);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * &lt;root&gt;/
  * ├── blobs/                                   content-addressable, shared by all repositories
  * │   └── sha256/ab/abcdef…(64 hex)/data        the bytes; written once, renamed into place
+ * ├── trash/&lt;uuid&gt;                            files being deleted in the background (never read)
  * └── repositories/
  *     └── &lt;name…&gt;/                           e.g. library/ubuntu (components never start with '_')
  *         ├── _layers/sha256/&lt;hex&gt;/link         "sha256:&lt;hex&gt;": this repository may serve the blob
@@ -47,6 +48,11 @@ public final class StorageLayout {
 
   public Path blobsRoot() {
     return root.resolve("blobs");
+  }
+
+  /** Where big files wait to be deleted off the request's path ({@link Trash}). */
+  public Path trashRoot() {
+    return root.resolve("trash");
   }
 
   public Path repositoriesRoot() {

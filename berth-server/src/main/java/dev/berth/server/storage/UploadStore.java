@@ -39,9 +39,12 @@ public final class UploadStore {
 
   private final java.util.concurrent.locks.ReadWriteLock gcLock;
 
+  private final Trash trash;
+
   UploadStore(StorageLayout layout, BlobStore blobs, LinkedBlobs linked,
-      java.util.concurrent.locks.ReadWriteLock gcLock) {
+      java.util.concurrent.locks.ReadWriteLock gcLock, Trash trash) {
     this.gcLock = gcLock;
+    this.trash = trash;
     this.layout = layout;
     this.blobs = blobs;
     this.linked = linked;
@@ -93,7 +96,7 @@ public final class UploadStore {
             java.util.Map.of("offset", offset));
       }
       FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      return new UploadWriter(channel, state, offset);
+      return new UploadWriter(channel, state, offset, new Writeback(data, offset));
     } catch (IOException e) {
       state.busy.set(false);
       throw new UncheckedIOException("cannot open upload " + id + ": " + e.getMessage(), e);
@@ -233,6 +236,12 @@ public final class UploadStore {
   private void removeSession(String repository, String id) {
     states.remove(key(repository, id));
     Path dir = layout.uploadDir(repository, id);
+    try {
+      // The data may be big (a cancelled or mismatched push): out of the way now, deleted later.
+      trash.discard(layout.uploadData(repository, id));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove upload " + id + ": " + e.getMessage(), e);
+    }
     try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
         Files.deleteIfExists(f);

@@ -17,13 +17,15 @@ public final class UploadWriter implements AutoCloseable {
   private final FileChannel channel;
   private final UploadStore.HashState state;
   private final long start;
+  private final Writeback writeback;
   private long written;
   private boolean failed;
 
-  UploadWriter(FileChannel channel, UploadStore.HashState state, long start) {
+  UploadWriter(FileChannel channel, UploadStore.HashState state, long start, Writeback writeback) {
     this.channel = channel;
     this.state = state;
     this.start = start;
+    this.writeback = writeback;
   }
 
   /** Writes and hashes all of {@code bytes} (consumed); a failure leaves the session to be re-hashed. */
@@ -41,6 +43,7 @@ public final class UploadWriter implements AutoCloseable {
         channel.write(bytes);
       }
       written += n;
+      writeback.written(start + written);
     } catch (IOException e) {
       failed = true;
       throw new UncheckedIOException("cannot write upload data: " + e.getMessage(), e);
@@ -64,6 +67,11 @@ public final class UploadWriter implements AutoCloseable {
 
   public long written() {
     return written;
+  }
+
+  /** Early flushes this writer started (for tests). */
+  int flushes() {
+    return writeback.flushes();
   }
 
   @Override

@@ -56,6 +56,53 @@ class RegistryStorageTest {
   }
 
   @Test
+  void longUploadsAreFlushedToDiskWhileTheyArriveAndStillCompleteIntact() throws Exception {
+    String id = storage.uploads().create("big");
+    byte[] piece = new byte[1 << 20];
+    java.security.MessageDigest sha = Digest.newSha256();
+    long pieces = 3 * Writeback.STEP / piece.length;
+    int flushes;
+    try (UploadWriter w = storage.uploads().openWriter("big", id, null)) {
+      for (int i = 0; i < pieces; i++) {
+        java.util.Arrays.fill(piece, (byte) i);
+        sha.update(piece);
+        w.write(ByteBuffer.wrap(piece));
+      }
+      // Flushes run beside the writer; wait (bounded) for the first to land.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (w.flushes() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      flushes = w.flushes();
+    }
+    assertThat(flushes).isPositive();
+    Digest digest = Digest.fromHash("sha256", sha.digest());
+    assertThat(storage.uploads().complete("big", id, digest)).isEqualTo(pieces * piece.length);
+    assertThat(storage.blobs().size("big", digest)).isEqualTo(pieces * piece.length);
+  }
+
+  @Test
+  void aSecondCopyOfAStoredBlobIsDeletedInTheBackgroundAndLeftoversAtTheNextStart() throws Exception {
+    byte[] content = "the same layer, pushed to two repositories".getBytes(StandardCharsets.UTF_8);
+    Digest digest = push("first", content);
+    push("second", content);
+    assertThat(storage.drainTrash(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+    assertThat(storage.blobs().size("second", digest)).isEqualTo(content.length);
+    assertThat(Files.readAllBytes(storage.layout().blobData(digest))).isEqualTo(content);
+    try (var left = Files.list(storage.layout().trashRoot())) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(storage.layout().uploadsDir("second")).isEmptyDirectory();
+
+    // What a crash leaves in the trash goes when the storage opens again.
+    Path leftover = Files.writeString(storage.layout().trashRoot().resolve("left-by-a-crash"), "x");
+    RegistryStorage reopened = RegistryStorage.open(root);
+    assertThat(reopened.drainTrash(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(leftover).doesNotExist();
+  }
+
+  @Test
   void chunksAccumulateAcrossWritersAndOutOfOrderChunksAreRefused() {
     String id = storage.uploads().create("repo");
     try (UploadWriter w = storage.uploads().openWriter("repo", id, 0L)) {
