@@ -63,9 +63,15 @@ public final class ErrorMapper {
     }
   }
 
+  /** Bodies up to this size are read and dropped before an error, so the client sees the answer. */
+  static final long DRAIN_LIMIT = 8L * 1024 * 1024;
+
   /**
-   * Sends an error body. When the request's body has not been read (an upload refused up front),
-   * the connection is closed after the answer instead of reading megabytes only to drop them.
+   * Sends an error body. When the request's body has not been read (a request refused up front),
+   * a client already sending it (no {@code Expect: 100-continue}) would find the connection closed
+   * under its feet and never read the answer; so a body of up to {@link #DRAIN_LIMIT} is read and
+   * dropped first. Beyond that the connection is closed after the answer instead of reading
+   * megabytes only to drop them.
    */
   public void send(HttpServerRequest request, ErrorCode code, int status, String message, Object detail,
       Map<String, String> headers) {
@@ -93,13 +99,51 @@ public final class ErrorMapper {
     }
     response.putHeader("Content-Type", "application/json");
     boolean unreadBody = !request.isEnded() && announcesBody(request);
-    if (unreadBody) {
+    if (unreadBody && drainable(request)) {
+      String answer = body;
+      long[] dropped = {0};
+      request.handler(buffer -> {
+        dropped[0] += buffer.length();
+        if (dropped[0] > DRAIN_LIMIT) {
+          answer(request, answer, true); // longer than it said, or chunked and long: stop reading
+        }
+      });
+      request.exceptionHandler(e -> request.connection().close());
+      request.endHandler(v -> answer(request, answer, false));
+      request.resume();
+      return;
+    }
+    answer(request, body, unreadBody);
+  }
+
+  private static void answer(HttpServerRequest request, String body, boolean thenClose) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (thenClose) {
       response.putHeader("Connection", "close");
     }
     response.end(body).onComplete(ar -> {
-      if (unreadBody) {
+      if (thenClose) {
         request.connection().close();
       }
     });
+  }
+
+  /** A body the client is already sending and that is small enough to read and drop. */
+  private static boolean drainable(HttpServerRequest request) {
+    if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      return false; // it waits for our go, which it will not get
+    }
+    String length = request.getHeader("Content-Length");
+    if (length == null) {
+      return true; // chunked: read until DRAIN_LIMIT at most
+    }
+    try {
+      return Long.parseLong(length.trim()) <= DRAIN_LIMIT;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 }

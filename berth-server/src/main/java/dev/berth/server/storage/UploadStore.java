@@ -95,8 +95,7 @@ public final class UploadStore {
             "chunk starts at " + start + " but the upload has " + offset + " bytes",
             java.util.Map.of("offset", offset));
       }
-      FileChannel channel = FileChannel.open(data, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      return new UploadWriter(channel, state, offset, new Writeback(data, offset));
+      return new UploadWriter(new DataAppender(data, offset), state, offset);
     } catch (IOException e) {
       state.busy.set(false);
       throw new UncheckedIOException("cannot open upload " + id + ": " + e.getMessage(), e);

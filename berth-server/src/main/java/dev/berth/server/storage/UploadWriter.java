@@ -3,7 +3,6 @@ package dev.berth.server.storage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 
 /**
  * Appends one request's bytes to an upload session, hashing them on the way. One request writes
@@ -14,18 +13,16 @@ import java.nio.channels.FileChannel;
  * with the same bytes in the same order, and call {@link #close()} once both are done.
  */
 public final class UploadWriter implements AutoCloseable {
-  private final FileChannel channel;
+  private final DataAppender data;
   private final UploadStore.HashState state;
   private final long start;
-  private final Writeback writeback;
   private long written;
   private boolean failed;
 
-  UploadWriter(FileChannel channel, UploadStore.HashState state, long start, Writeback writeback) {
-    this.channel = channel;
+  UploadWriter(DataAppender data, UploadStore.HashState state, long start) {
+    this.data = data;
     this.state = state;
     this.start = start;
-    this.writeback = writeback;
   }
 
   /** Writes and hashes all of {@code bytes} (consumed); a failure leaves the session to be re-hashed. */
@@ -39,11 +36,8 @@ public final class UploadWriter implements AutoCloseable {
   public void writeData(ByteBuffer bytes) {
     try {
       int n = bytes.remaining();
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
+      data.append(bytes);
       written += n;
-      writeback.written(start + written);
     } catch (IOException e) {
       failed = true;
       throw new UncheckedIOException("cannot write upload data: " + e.getMessage(), e);
@@ -71,15 +65,20 @@ public final class UploadWriter implements AutoCloseable {
 
   /** Early flushes this writer started (for tests). */
   int flushes() {
-    return writeback.flushes();
+    return data.flushes();
+  }
+
+  /** Bytes that went to the file around the page cache (for tests). */
+  long directBytes() {
+    return data.directBytes();
   }
 
   @Override
   public void close() {
     try {
-      channel.close();
-    } catch (IOException e) {
-      failed = true;
+      data.close();
+    } catch (IOException | RuntimeException e) {
+      failed = true; // staged bytes may be lost: the session is re-hashed from what the file holds
     }
     state.offset = start + written;
     state.broken = failed;
