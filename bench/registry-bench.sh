@@ -5,11 +5,12 @@
 #   bench/registry-bench.sh [--only berth|distribution] [--blob-mib N] [--big-mib N] [--wrk-seconds N] [--berth LAUNCHER]
 #
 # Measures, per registry:
-#   warm-up (not measured) a 64 MiB push and pull and 2 s of wrk, so neither server is judged cold
-#           (Berth's JIT compiles its hash and copy loops during the first tens of MiB)
+#   warm-up (not measured) a 256 MiB push and pull and 2 s of wrk, so neither server is judged cold
+#           (Berth's JIT is still compiling its upload path during the first hundreds of MiB)
 #   push    single-stream push of a random blob (default 1 GiB): POST, then PUT ?digest= with curl -T;
-#           the best of 3 pushes (each to its own repository; all 3 are printed)
-#   pull    GET of that blob to /dev/null, the best of 3
+#           the best of 3 pushes, each of a new blob to its own repository (all 3 are printed)
+#   pull    GET of the first pushed blob to /dev/null, the best of 3, after one unmeasured GET (Berth
+#           writes big blobs around the page cache; distribution's are in it since it wrote them)
 #   GET/s   requests per second for a small blob GET with HTTP Basic auth (wrk, 2 threads, 16 conns)
 #   RSS     the server's max resident set while a big blob (default 4 GiB) is streamed in as one PATCH
 #   heap    (Berth) max used Java heap during that push, sampled with jstat
@@ -25,7 +26,7 @@ only=""
 blob_mib=1024
 big_mib=4096
 wrk_seconds=5
-warm_mib=64
+warm_mib=256
 runs=3               # measured pushes and pulls per server; the table shows the best (the 2 cores are
                      # shared with other jobs, which only ever slow a run down), and prints them all
 budget_seconds=300   # hard stop for the whole run (building the jar excluded); a normal run takes < 3 min
@@ -95,9 +96,12 @@ printf 'wrk.headers["Authorization"] = "%s"\n' "$auth_header" > "$work/wrk-auth.
 umask 022
 
 # --- content ---
-log "preparing a ${blob_mib} MiB random blob and the digest of ${big_mib} MiB of zeros..."
-head -c "$((blob_mib * 1024 * 1024))" /dev/urandom > "$work/blob"
-blob_digest="sha256:$(sha256sum "$work/blob" | cut -d' ' -f1)"
+log "preparing $runs random blobs of ${blob_mib} MiB and the digest of ${big_mib} MiB of zeros..."
+declare -a blob_digests
+for i in $(seq "$runs"); do   # a new blob per push, as a new layer is: no run finds its blob already stored
+  head -c "$((blob_mib * 1024 * 1024))" /dev/urandom > "$work/blob$i"
+  blob_digests[i]="sha256:$(sha256sum "$work/blob$i" | cut -d' ' -f1)"
+done
 blob_bytes=$((blob_mib * 1024 * 1024))
 big_bytes=$((big_mib * 1024 * 1024))
 big_digest="sha256:$(head -c "$big_bytes" /dev/zero | sha256sum | cut -d' ' -f1)"
@@ -105,6 +109,7 @@ head -c 1024 /dev/urandom > "$work/small"
 head -c "$((warm_mib * 1024 * 1024))" /dev/urandom > "$work/warm"
 warm_digest="sha256:$(sha256sum "$work/warm" | cut -d' ' -f1)"
 small_digest="sha256:$(sha256sum "$work/small" | cut -d' ' -f1)"
+sync   # the blobs just written would otherwise be written back to disk during the measured pushes
 
 # --- servers ---
 start_distribution() {  # sets base and server_pid
@@ -272,11 +277,14 @@ measure() {  # name
   small_gets "$repo" 2 > /dev/null
   for i in $(seq "$runs"); do
     log "[$name] push ${blob_mib} MiB ($i/$runs)..."
-    pushes+=("$(push_file "$repo$i" "$work/blob" "$blob_digest" "$blob_bytes")")
+    pushes+=("$(push_file "$repo$i" "$work/blob$i" "${blob_digests[i]}" "$blob_bytes")")
   done
+  # Distribution's blob is in the page cache since it wrote it; Berth wrote around the cache, so
+  # one unmeasured GET first: both are then measured serving from the cache.
+  pull_blob "${repo}1" "${blob_digests[1]}" "$blob_bytes" > /dev/null
   for i in $(seq "$runs"); do
     log "[$name] pull ${blob_mib} MiB ($i/$runs)..."
-    pulls+=("$(pull_blob "${repo}1" "$blob_digest" "$blob_bytes")")
+    pulls+=("$(pull_blob "${repo}1" "${blob_digests[1]}" "$blob_bytes")")
   done
   result[$name,push]=$(best "${pushes[@]}")
   result[$name,pull]=$(best "${pulls[@]}")
@@ -289,6 +297,7 @@ measure() {  # name
   kill -9 "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   rm -rf "$work/$name/storage"   # free the disk before the next server
+  sync                           # and let the file system finish freeing it (discards) before then
 }
 
 if [ "$only" != berth ]; then measure distribution; fi
