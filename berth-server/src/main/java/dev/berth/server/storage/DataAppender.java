@@ -4,6 +4,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -143,6 +144,12 @@ final class DataAppender implements AutoCloseable {
 
   private boolean startDirect() {
     try {
+      // Our alignment must be a multiple of the file system's; where it is not, stay buffered.
+      long required = Files.getFileStore(file).getBlockSize();
+      if (required <= 0 || BLOCK % required != 0) {
+        directRefused = true;
+        return false;
+      }
       direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
     } catch (IOException | UnsupportedOperationException e) {
       directRefused = true; // e.g. EINVAL from a file system without O_DIRECT
