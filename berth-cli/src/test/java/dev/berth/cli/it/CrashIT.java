@@ -31,17 +31,22 @@ class CrashIT {
     Path users = TestPeers.htpasswd(dir.resolve("users"), USER, PASSWORD);
     Path storage = dir.resolve("storage");
     Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
+    String cutUpload = null;
 
     for (int round = 0; round < 3; round++) {
       BerthServe server = BerthServe.start(cli, storage, users);
       RegistryHttp registry = new RegistryHttp(server.host(), USER, PASSWORD);
       verifyAll(registry, acknowledged);
+      if (cutUpload != null) {
+        resumeCutUpload(registry, cutUpload);
+      }
       AtomicBoolean stop = new AtomicBoolean();
       int r = round;
       Thread writer = new Thread(() -> {
         for (int i = 0; !stop.get(); i++) {
           String tag = "r" + r + "-" + i;
-          byte[] layer = new byte[ThreadLocalRandom.current().nextInt(1, 2 * 1024 * 1024)];
+          // Up to 12 MiB: layers past 4 MiB are written with O_DIRECT, smaller ones buffered.
+          byte[] layer = new byte[ThreadLocalRandom.current().nextInt(1, 12 * 1024 * 1024)];
           ThreadLocalRandom.current().nextBytes(layer);
           try {
             byte[] manifest = registry.pushImage("crash/app", tag, layer);
@@ -53,7 +58,7 @@ class CrashIT {
       });
       int before = acknowledged.size();
       writer.start();
-      registry.startSlowUpload("crash/big", 1L << 30);
+      cutUpload = registry.startSlowUpload("crash/big", 1L << 30);
       // kill at a random moment, but only once this round has had a push acknowledged
       long deadline = System.nanoTime() + 60_000_000_000L;
       while (acknowledged.size() == before && writer.isAlive() && System.nanoTime() < deadline) {
@@ -70,6 +75,7 @@ class CrashIT {
     try (BerthServe server = BerthServe.start(cli, storage, users)) {
       RegistryHttp registry = new RegistryHttp(server.host(), USER, PASSWORD);
       verifyAll(registry, acknowledged);
+      resumeCutUpload(registry, cutUpload);
       // every tag the registry lists resolves to a complete, verified manifest
       String tags = new String(registry.get("/v2/crash/app/tags/list").body(), StandardCharsets.UTF_8);
       for (String tag : tags.replaceAll(".*\\[|\\].*|\"", "").split(",")) {
@@ -80,6 +86,24 @@ class CrashIT {
         }
       }
     }
+  }
+
+  /**
+   * The upload cut off by the kill holds exactly what its status says, all of it the bytes sent
+   * (sevens): completing it with the digest of that many sevens must succeed. Its data went
+   * through both the buffered head and O_DIRECT, so this checks what a kill leaves of each.
+   */
+  private static void resumeCutUpload(RegistryHttp registry, String location) throws Exception {
+    long size = registry.uploadedBytes(location);
+    java.security.MessageDigest sha = Digest.newSha256();
+    byte[] sevens = new byte[1 << 20];
+    java.util.Arrays.fill(sevens, (byte) 7);
+    for (long left = size; left > 0; left -= sevens.length) {
+      sha.update(sevens, 0, (int) Math.min(left, sevens.length));
+    }
+    Digest expected = Digest.fromHash("sha256", sha.digest());
+    assertThat(registry.completeUpload(location, expected)).as("completing %d bytes cut off by the kill", size)
+        .isEqualTo(201);
   }
 
   private static void verifyAll(RegistryHttp registry, Map<String, byte[]> acknowledged) throws Exception {

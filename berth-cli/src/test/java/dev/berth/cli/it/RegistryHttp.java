@@ -67,8 +67,11 @@ final class RegistryHttp {
     return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  /** Starts an upload and streams {@code size} bytes into a PATCH that the caller will cut off. */
-  void startSlowUpload(String repo, long size) throws IOException, InterruptedException {
+  /**
+   * Starts an upload and streams {@code size} bytes of 7 into a PATCH that the caller will cut
+   * off; returns the session's location.
+   */
+  String startSlowUpload(String repo, long size) throws IOException, InterruptedException {
     HttpResponse<String> start = http.send(request("/v2/" + repo + "/blobs/uploads/").POST(HttpRequest.BodyPublishers.noBody()).build(),
         HttpResponse.BodyHandlers.ofString());
     String location = start.headers().firstValue("Location").orElseThrow();
@@ -93,5 +96,23 @@ final class RegistryHttp {
             return n;
           }
         }), size)).build(), HttpResponse.BodyHandlers.discarding());
+    return location;
+  }
+
+  /** Bytes an upload session holds, from its status (204 + Range). */
+  long uploadedBytes(String location) throws IOException, InterruptedException {
+    HttpResponse<String> status = http.send(request(location).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (status.statusCode() != 204) {
+      throw new IOException("GET upload status: " + status.statusCode() + " " + status.body());
+    }
+    String range = status.headers().firstValue("Range").orElseThrow();
+    return Long.parseLong(range.substring(range.indexOf('-') + 1)) + 1;
+  }
+
+  /** Completes an upload without a last chunk; returns the status. */
+  int completeUpload(String location, Digest digest) throws IOException, InterruptedException {
+    String sep = location.contains("?") ? "&" : "?";
+    return http.send(request(location + sep + "digest=" + digest).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 }
