@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     description = "An authenticated container registry and a daemonless client that speaks docker's files.",
     subcommands = {
       ServeCommand.class,
+      GcCommand.class,
       LoginCommand.class,
       LogoutCommand.class,
       LoadCommand.class,

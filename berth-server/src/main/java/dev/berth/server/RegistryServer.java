@@ -7,6 +7,8 @@ import dev.berth.server.http.ErrorMapper;
 import dev.berth.server.http.ReadSizingTransport;
 import dev.berth.server.http.RegistryRequestHandler;
 import dev.berth.server.storage.RegistryStorage;
+import dev.berth.server.storage.StorageLayout;
+import dev.berth.server.storage.StorageLock;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -34,13 +36,15 @@ public final class RegistryServer implements AutoCloseable {
   static final String REALM = "Berth Registry";
 
   private final Vertx vertx;
+  private final StorageLock storageLock;
   private final List<ExecutorService> pools;
   private final List<HttpServer> servers;
   private final RegistryStorage storage;
   private final int port;
 
   private RegistryServer(Vertx vertx, List<ExecutorService> pools, List<HttpServer> servers,
-      RegistryStorage storage, int port) {
+      RegistryStorage storage, StorageLock storageLock, int port) {
+    this.storageLock = storageLock;
     this.vertx = vertx;
     this.pools = pools;
     this.servers = servers;
@@ -56,6 +60,14 @@ public final class RegistryServer implements AutoCloseable {
   public static RegistryServer start(ServerConfig config, PrintStream out) {
     RegistryStorage storage;
     String adminPassword;
+    // Before anything else touches the storage: one process at a time (see StorageLock).
+    StorageLock storageLock;
+    try {
+      storageLock = StorageLock.acquire(new StorageLayout(config.storage()),
+          "berth serve on " + hostPort(config.host(), config.port()));
+    } catch (StorageLock.BusyException e) {
+      throw new ServerStartException(e.getMessage(), e);
+    }
     try {
       storage = RegistryStorage.open(config.storage());
       adminPassword = AdminBootstrap.ensureUsersFile(config.htpasswd());
@@ -64,6 +76,7 @@ public final class RegistryServer implements AutoCloseable {
         out.println("purged " + purged + " abandoned upload session(s)");
       }
     } catch (UncheckedIOException e) {
+      storageLock.close();
       throw new ServerStartException(e.getMessage(), e);
     }
     ExecutorService passwordChecks = Executors.newFixedThreadPool(2, daemon("berth-password-check"));
@@ -75,6 +88,7 @@ public final class RegistryServer implements AutoCloseable {
       passwordChecks.shutdownNow();
       uploadWorkers.shutdownNow();
       forgetUnshownPassword(config, adminPassword);
+      storageLock.close();
       throw new ServerStartException(e.getMessage(), e);
     }
     VertxOptions vertxOptions = new VertxOptions()
@@ -99,6 +113,7 @@ public final class RegistryServer implements AutoCloseable {
       passwordChecks.shutdownNow();
       uploadWorkers.shutdownNow();
       forgetUnshownPassword(config, adminPassword);
+      storageLock.close();
       throw new ServerStartException("cannot listen on " + hostPort(config.host(), config.port()) + ": "
           + describe(e), e);
     }
@@ -134,7 +149,7 @@ public final class RegistryServer implements AutoCloseable {
     }
     out.println("berth registry listening on http://" + address + " (storage " + storage.layout().root() + ")");
     out.flush();
-    return new RegistryServer(vertx, List.of(passwordChecks, uploadWorkers), servers, storage, port);
+    return new RegistryServer(vertx, List.of(passwordChecks, uploadWorkers), servers, storage, storageLock, port);
   }
 
   /**
@@ -196,6 +211,7 @@ public final class RegistryServer implements AutoCloseable {
       // closing is best effort: the process is usually exiting anyway
     } finally {
       pools.forEach(ExecutorService::shutdownNow);
+      storageLock.close();
     }
   }
 

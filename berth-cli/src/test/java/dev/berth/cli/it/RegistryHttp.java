@@ -63,6 +63,10 @@ final class RegistryHttp {
     return manifest;
   }
 
+  HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+    return http.send(request(path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
     return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }

@@ -20,7 +20,8 @@ import java.util.concurrent.locks.ReadWriteLock;
  * sweep holds while it re-checks a blob's time and deletes it. A blob that a push is about to
  * reference is therefore either recent (kept) or already gone before the push checks for it (the
  * push then fails cleanly with BLOB_UNKNOWN, never leaving a manifest pointing at nothing).
- * This holds for a collection running inside the serving process.
+ * This holds for a collection running inside the serving process; an offline one ({@code berth
+ * gc}) holds the {@link StorageLock}, so no server runs beside it.
  */
 public final class GarbageCollector {
   private final RegistryStorage storage;
@@ -31,8 +32,11 @@ public final class GarbageCollector {
     this.lock = lock;
   }
 
-  /** What a collection found and did. */
-  public record Result(int marked, List<Digest> deleted, int keptRecent) {}
+  /**
+   * What a collection found and did: blobs referenced, blobs deleted (or, dry, that would be) and
+   * their bytes, unreferenced blobs kept because they were used within the safety window.
+   */
+  public record Result(int marked, List<Digest> deleted, long deletedBytes, int keptRecent) {}
 
   /** Blobs referenced by some manifest in some repository (manifests included). */
   public Set<Digest> mark() {
@@ -61,6 +65,7 @@ public final class GarbageCollector {
     Instant cutoff = Instant.now().minus(safetyWindow);
     Set<Digest> referenced = mark();
     List<Digest> deleted = new java.util.ArrayList<>();
+    long bytes = 0;
     int recent = 0;
     for (Digest digest : storage.blobStore().list()) {
       if (referenced.contains(digest)) {
@@ -73,10 +78,12 @@ public final class GarbageCollector {
           recent++;
           continue;
         }
+        long size = java.nio.file.Files.size(storage.layout().blobData(digest));
         if (!dryRun) {
           storage.blobStore().delete(digest);
         }
         deleted.add(digest);
+        bytes += size;
       } catch (java.nio.file.NoSuchFileException e) {
         // deleted meanwhile
       } catch (IOException e) {
@@ -85,6 +92,6 @@ public final class GarbageCollector {
         lock.writeLock().unlock();
       }
     }
-    return new Result(referenced.size(), deleted, recent);
+    return new Result(referenced.size(), deleted, bytes, recent);
   }
 }

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * ├── blobs/                                   content-addressable, shared by all repositories
  * │   └── sha256/ab/abcdef…(64 hex)/data        the bytes; written once, renamed into place
  * ├── trash/&lt;uuid&gt;                            files being deleted in the background (never read)
+ * ├── lock                                     held (kernel lock) by the one process using the storage
  * └── repositories/
  *     └── &lt;name…&gt;/                           e.g. library/ubuntu (components never start with '_')
  *         ├── _layers/sha256/&lt;hex&gt;/link         "sha256:&lt;hex&gt;": this repository may serve the blob
@@ -48,6 +49,11 @@ public final class StorageLayout {
 
   public Path blobsRoot() {
     return root.resolve("blobs");
+  }
+
+  /** Locked by the one process working on this storage ({@link StorageLock}). */
+  public Path lockFile() {
+    return root.resolve("lock");
   }
 
   /** Where big files wait to be deleted off the request's path ({@link Trash}). */

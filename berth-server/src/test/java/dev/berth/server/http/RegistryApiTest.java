@@ -316,8 +316,9 @@ class RegistryApiTest {
     assertThat(send(request("/v2/del/app/blobs/" + empty).build()).statusCode()).isEqualTo(404);
 
     Path users = storage.resolve("users");
+    // Its own storage: one server at a time holds a storage directory (StorageLock).
     try (RegistryServer readOnly = RegistryServer.start(
-        new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, false), new PrintStream(new ByteArrayOutputStream()))) {
+        new ServerConfig("127.0.0.1", 0, storage.resolve("data-no-delete"), users, false), new PrintStream(new ByteArrayOutputStream()))) {
       HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + readOnly.port()
           + "/v2/mono/app/blobs/" + empty)).header("Authorization", auth).DELETE().build());
       assertThat(r.statusCode()).isEqualTo(405);
