@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,9 +26,8 @@ import picocli.CommandLine.Option;
 final class GcCommand implements Callable<Integer> {
   private final CliContext context;
 
-  @Option(names = "--storage", paramLabel = "DIR",
-      description = "Storage directory (default: $XDG_DATA_HOME/berth/registry).")
-  Path storage;
+  @Mixin
+  StorageOption storage = new StorageOption();
 
   @Option(names = "--dry-run", description = "Only list what would be deleted.")
   boolean dryRun;
@@ -44,7 +44,7 @@ final class GcCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Duration window = ServeCommand.parseAge("--keep-recent", keepRecent);
-    Path root = storage != null ? storage : context.dataHome().resolve("registry");
+    Path root = storage.resolve(context);
     StorageLayout layout = new StorageLayout(root);
     if (!Files.isDirectory(layout.blobsRoot()) || !Files.isDirectory(layout.repositoriesRoot())) {
       throw new UserError("no registry storage in " + layout.root() + " (expected blobs/ and repositories/ there)");

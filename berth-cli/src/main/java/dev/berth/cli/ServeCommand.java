@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,9 +25,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Non-loopback addresses serve plain HTTP: use a TLS proxy.")
   String listen;
 
-  @Option(names = "--storage", paramLabel = "DIR",
-      description = "Storage directory (default: $XDG_DATA_HOME/berth/registry).")
-  Path storage;
+  @Mixin
+  StorageOption storage = new StorageOption();
 
   @Option(names = "--htpasswd", paramLabel = "FILE",
       description = "Users file, bcrypt entries as written by 'htpasswd -B' (default: <storage>/htpasswd; created with a random admin password if missing).")
@@ -51,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     HostPort address = HostPort.parse(listen);
-    Path root = storage != null ? storage : context.dataHome().resolve("registry");
+    Path root = storage.resolve(context);
     Path users = htpasswd != null ? htpasswd : root.resolve("htpasswd");
     ServerConfig config = new ServerConfig(address.host(), address.port(), root, users, !noDelete,
         parseAge("--purge-uploads-after", purgeUploadsAfter), gcEvery == null ? null : parseAge("--gc-every", gcEvery));
