@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Small bodies stay buffered: they are cheap that way and often read back at once.
  *
  * <p>O_DIRECT wants the file offset, the memory and the length aligned to the device's block:
- * bytes are staged in an aligned buffer and written a full stage at a time; an unaligned head
- * (a session that stopped mid-block) and the tail go through the ordinary channel. Where the file system
- * refuses O_DIRECT, everything stays buffered and {@link Writeback} flushes early.
+ * bytes are staged in an aligned buffer and written a full stage at a time; an unaligned head (a
+ * session that stopped mid-block) and the tail go through the ordinary channel. Where the file
+ * system refuses O_DIRECT, everything stays buffered and {@link Writeback} flushes early.
  */
 final class DataAppender implements AutoCloseable {
   /** A multiple of every logical block size Linux file systems use. */
@@ -53,7 +53,7 @@ final class DataAppender implements AutoCloseable {
     this.file = file;
     this.buffered = FileChannel.open(file, StandardOpenOption.WRITE);
     this.fileEnd = offset;
-    this.writeback = new Writeback(file, 0);
+    this.writeback = new Writeback(file);
     this.directRefused = !tryDirect;
   }
 

@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Gets an upload's data onto the disk while the rest is still arriving. Linux leaves written
- * pages dirty until a tenth of RAM is dirty, so without this a whole 1 GiB push sat in the page
- * cache and the fsync that completes it then waited for all of it: about 0.35 s per GiB on this
- * machine's disk, a quarter of the push. Flushing from another thread every {@link #STEP} bytes
+ * Gets an upload's buffered data onto the disk while the rest is still arriving (on file systems
+ * that refuse {@link DataAppender}'s O_DIRECT). Linux leaves written pages dirty until a tenth of
+ * RAM is dirty, so without this a whole 1 GiB push sat in the page cache and the fsync that
+ * completes it then waited for all of it: about 0.35 s per GiB on this machine's disk, a quarter
+ * of the push. Flushing from another thread every {@link #STEP} bytes
  * overlaps the disk with the network, and the completing fsync only has the tail left.
  *
  * <p>Best effort and never in the writer's way: the writer only hands over a request; while one
@@ -34,15 +35,14 @@ final class Writeback {
   private final AtomicInteger flushes = new AtomicInteger();
   private long requestedAt; // the writer's thread only
 
-  Writeback(Path file, long start) {
+  Writeback(Path file) {
     this.file = file;
-    this.requestedAt = start;
   }
 
-  /** The file now holds {@code size} bytes; starts a flush when enough arrived since the last. */
-  void written(long size) {
-    if (size - requestedAt >= STEP && flushing.compareAndSet(false, true)) {
-      requestedAt = size;
+  /** {@code total} bytes went through the page cache so far; flushes when enough came since the last. */
+  void written(long total) {
+    if (total - requestedAt >= STEP && flushing.compareAndSet(false, true)) {
+      requestedAt = total;
       FLUSHERS.execute(this::flush);
     }
   }
