@@ -34,6 +34,7 @@ final class DataAppender implements AutoCloseable {
   private static final int POOL_MAX = 8;
 
   private final Path file;
+  private final DirectOpener opener;
   private final FileChannel buffered;
   private final Writeback writeback;
   private FileChannel direct;
@@ -44,17 +45,27 @@ final class DataAppender implements AutoCloseable {
   private long appended;
   private long bufferedBytes;
 
-  DataAppender(Path file, long offset) throws IOException {
-    this(file, offset, true);
+  /** Opens a file for O_DIRECT writes: the seam where tests put a file system that refuses them. */
+  interface DirectOpener {
+    FileChannel open(Path file) throws IOException;
   }
 
-  /** {@code tryDirect} false: behave as on a file system that refuses O_DIRECT (for tests). */
-  DataAppender(Path file, long offset, boolean tryDirect) throws IOException {
+  DataAppender(Path file, long offset) throws IOException {
+    this(file, offset, DataAppender::openDirect);
+  }
+
+  /** {@code opener} null: behave as on a file system that refuses O_DIRECT at open. */
+  DataAppender(Path file, long offset, DirectOpener opener) throws IOException {
     this.file = file;
+    this.opener = opener;
     this.buffered = FileChannel.open(file, StandardOpenOption.WRITE);
     this.fileEnd = offset;
     this.writeback = new Writeback(file);
-    this.directRefused = !tryDirect;
+    this.directRefused = opener == null;
+  }
+
+  static FileChannel openDirect(Path file) throws IOException {
+    return FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
   }
 
   /** Appends all of {@code src} (consumed). */
@@ -136,9 +147,23 @@ final class DataAppender implements AutoCloseable {
     writeback.written(bufferedBytes);
   }
 
+  /** Writes staged, aligned bytes around the cache (or, once that failed, through it). */
   private void writeDirect(ByteBuffer aligned) throws IOException {
+    if (!directRefused) {
+      try {
+        while (aligned.hasRemaining()) {
+          fileEnd += direct.write(aligned, fileEnd);
+        }
+        return;
+      } catch (IOException e) {
+        // Some file systems accept O_DIRECT at open and refuse the writes (EINVAL): go on
+        // buffered. A real I/O error fails the buffered write below as well, and that is reported.
+        directRefused = true;
+      }
+    }
+    bufferedBytes += aligned.remaining();
     while (aligned.hasRemaining()) {
-      fileEnd += direct.write(aligned, fileEnd);
+      fileEnd += buffered.write(aligned, fileEnd);
     }
   }
 
@@ -150,7 +175,7 @@ final class DataAppender implements AutoCloseable {
         directRefused = true;
         return false;
       }
-      direct = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+      direct = opener.open(file);
     } catch (IOException | UnsupportedOperationException e) {
       directRefused = true; // e.g. EINVAL from a file system without O_DIRECT
       return false;

@@ -18,8 +18,9 @@ class DataAppenderTest {
   @TempDir Path dir;
 
   /** Appends {@code bytes} in pieces of odd sizes; returns the appender, closed. */
-  private DataAppender append(Path file, long offset, byte[] bytes, boolean tryDirect) throws IOException {
-    DataAppender appender = new DataAppender(file, offset, tryDirect);
+  private DataAppender append(Path file, long offset, byte[] bytes, DataAppender.DirectOpener opener)
+      throws IOException {
+    DataAppender appender = new DataAppender(file, offset, opener);
     try (appender) {
       Random random = new Random(bytes.length);
       int at = 0;
@@ -55,7 +56,7 @@ class DataAppenderTest {
   void bigBodiesGoAroundThePageCacheAndSmallOnesDoNot() throws IOException {
     Path file = Files.createFile(dir.resolve("data"));
     byte[] big = random(3 * DataAppender.STAGE + 12_345, 1);
-    DataAppender appender = append(file, 0, big, true);
+    DataAppender appender = append(file, 0, big, DataAppender::openDirect);
     assertThat(Files.readAllBytes(file)).isEqualTo(big);
     if (directSupported()) {
       assertThat(appender.directBytes()).isGreaterThan(big.length / 2);
@@ -63,7 +64,7 @@ class DataAppenderTest {
 
     Path small = Files.createFile(dir.resolve("small"));
     byte[] few = random(100_000, 2);
-    assertThat(append(small, 0, few, true).directBytes()).isZero();
+    assertThat(append(small, 0, few, DataAppender::openDirect).directBytes()).isZero();
     assertThat(Files.readAllBytes(small)).isEqualTo(few);
   }
 
@@ -72,8 +73,8 @@ class DataAppenderTest {
     Path file = Files.createFile(dir.resolve("data"));
     byte[] first = random(DataAppender.STAGE * 2 + 777, 3);
     byte[] second = random(DataAppender.STAGE * 2 + 4_099, 4);
-    append(file, 0, first, true);
-    append(file, first.length, second, true);
+    append(file, 0, first, DataAppender::openDirect);
+    append(file, first.length, second, DataAppender::openDirect);
     byte[] both = Arrays.copyOf(first, first.length + second.length);
     System.arraycopy(second, 0, both, first.length, second.length);
     assertThat(Files.readAllBytes(file)).isEqualTo(both);
@@ -83,7 +84,7 @@ class DataAppenderTest {
   void whereODirectIsRefusedLongBodiesAreFlushedWhileTheyArrive() throws Exception {
     Path file = Files.createFile(dir.resolve("data"));
     byte[] big = random((int) (2 * Writeback.STEP) + 5, 5);
-    DataAppender appender = new DataAppender(file, 0, false);
+    DataAppender appender = new DataAppender(file, 0, null);
     try (appender) {
       for (int at = 0; at < big.length; at += 1 << 20) {
         appender.append(ByteBuffer.wrap(big, at, Math.min(1 << 20, big.length - at)));
@@ -94,6 +95,21 @@ class DataAppenderTest {
       }
     }
     assertThat(appender.flushes()).isPositive();
+    assertThat(appender.directBytes()).isZero();
+    assertThat(Files.readAllBytes(file)).isEqualTo(big);
+  }
+
+  @Test
+  void aFileSystemThatRefusesTheDirectWritesThemselvesGetsThemBuffered() throws IOException {
+    Path file = Files.createFile(dir.resolve("data"));
+    byte[] big = random(3 * DataAppender.STAGE + 999, 6);
+    // Opens fine, then every write fails (as EINVAL would): here, a channel already closed.
+    DataAppender.DirectOpener refusesWrites = f -> {
+      FileChannel channel = FileChannel.open(f, StandardOpenOption.WRITE);
+      channel.close();
+      return channel;
+    };
+    DataAppender appender = append(file, 0, big, refusesWrites);
     assertThat(appender.directBytes()).isZero();
     assertThat(Files.readAllBytes(file)).isEqualTo(big);
   }
