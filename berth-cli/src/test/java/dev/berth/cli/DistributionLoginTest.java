@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.testkit.Htpasswd;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -33,13 +34,7 @@ class DistributionLoginTest {
   @BeforeEach
   void start() throws Exception {
     Path htpasswd = home.resolve("htpasswd");
-    Process hp = new ProcessBuilder("htpasswd", "-B", "-i", "-c", htpasswd.toString(), "alice")
-        .redirectErrorStream(true).start();
-    try (var in = hp.getOutputStream()) {
-      in.write((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    assertThat(hp.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(hp.exitValue()).isZero();
+    Htpasswd.create(htpasswd, "alice", PASSWORD);
 
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

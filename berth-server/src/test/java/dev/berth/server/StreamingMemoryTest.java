@@ -3,6 +3,7 @@ package dev.berth.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.model.Digest;
+import dev.berth.testkit.Htpasswd;
 import dev.berth.testkit.ServerProcess;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,8 +32,7 @@ class StreamingMemoryTest {
   @Test
   void aBlobMuchLargerThanTheHeapGoesInAndOut() throws Exception {
     Path users = dir.resolve("users");
-    assertThat(new ProcessBuilder("htpasswd", "-B", "-b", "-c", users.toString(), "big", "big-pw").start().waitFor())
-        .isZero();
+    Htpasswd.create(users, "big", "big-pw");
     String auth = "Basic " + Base64.getEncoder().encodeToString("big:big-pw".getBytes(StandardCharsets.UTF_8));
     MessageDigest sha = Digest.newSha256();
     try (InputStream content = pattern(SIZE)) {

@@ -83,11 +83,7 @@ public final class UploadStore {
    */
   public UploadWriter openWriter(String repository, String id, Long start) {
     Path data = layout.uploadData(repository, id);
-    HashState state = stateFor(repository, id, data);
-    if (!state.busy.compareAndSet(false, true)) {
-      throw new StorageException(StorageException.Reason.UPLOAD_INVALID,
-          "upload " + id + " is receiving data in another request");
-    }
+    HashState state = reserve(repository, id, data);
     try {
       long offset = offset(repository, id);
       if (start != null && start != offset) {
@@ -112,11 +108,7 @@ public final class UploadStore {
    */
   public long complete(String repository, String id, Digest expected) {
     Path data = layout.uploadData(repository, id);
-    HashState state = stateFor(repository, id, data);
-    if (!state.busy.compareAndSet(false, true)) {
-      throw new StorageException(StorageException.Reason.UPLOAD_INVALID,
-          "upload " + id + " is receiving data in another request");
-    }
+    HashState state = reserve(repository, id, data);
     try {
       long size;
       Digest actual;
@@ -213,6 +205,16 @@ public final class UploadStore {
       // A crash between mkdir and startedat: judge by the directory's age.
       return Files.getLastModifiedTime(session).toInstant().isBefore(cutoff);
     }
+  }
+
+  /** The session's hash state, marked busy for this request; UPLOAD_INVALID while another has it. */
+  private HashState reserve(String repository, String id, Path data) {
+    HashState state = stateFor(repository, id, data);
+    if (!state.busy.compareAndSet(false, true)) {
+      throw new StorageException(StorageException.Reason.UPLOAD_INVALID,
+          "upload " + id + " is receiving data in another request");
+    }
+    return state;
   }
 
   private HashState stateFor(String repository, String id, Path data) {

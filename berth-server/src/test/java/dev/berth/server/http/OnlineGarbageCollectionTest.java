@@ -6,6 +6,7 @@ import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
+import dev.berth.testkit.Htpasswd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -28,7 +29,7 @@ class OnlineGarbageCollectionTest {
   @Test
   void unreferencedBlobsGoReferencedOnesStay() throws Exception {
     Path users = dir.resolve("users");
-    assertThat(new ProcessBuilder("htpasswd", "-B", "-b", "-c", users.toString(), "gc", "gc-pw").start().waitFor()).isZero();
+    Htpasswd.create(users, "gc", "gc-pw");
     String auth = "Basic " + Base64.getEncoder().encodeToString("gc:gc-pw".getBytes(StandardCharsets.UTF_8));
     ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("data"), users, true,
         Duration.ofMinutes(1), Duration.ofMillis(200));

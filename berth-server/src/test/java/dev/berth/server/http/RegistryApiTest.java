@@ -6,6 +6,7 @@ import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
+import dev.berth.testkit.Htpasswd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -34,9 +35,7 @@ class RegistryApiTest {
   @BeforeAll
   static void start() throws Exception {
     Path users = storage.resolve("users");
-    Process p = new ProcessBuilder("htpasswd", "-B", "-b", "-c", users.toString(), "tester", "test-password")
-        .redirectErrorStream(true).start();
-    assertThat(p.waitFor()).isZero();
+    Htpasswd.create(users, "tester", "test-password");
     server = RegistryServer.start(
         new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, true),
         new PrintStream(output, true, StandardCharsets.UTF_8));

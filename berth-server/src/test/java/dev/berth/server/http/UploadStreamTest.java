@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.model.Digest;
 import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
+import dev.berth.testkit.Htpasswd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,9 +37,7 @@ class UploadStreamTest {
   @BeforeAll
   static void start() throws Exception {
     Path users = storage.resolve("users");
-    Process p = new ProcessBuilder("htpasswd", "-B", "-b", "-c", users.toString(), "tester", "test-password")
-        .redirectErrorStream(true).start();
-    assertThat(p.waitFor()).isZero();
+    Htpasswd.create(users, "tester", "test-password");
     server = RegistryServer.start(new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, true),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     auth = "Basic " + Base64.getEncoder().encodeToString("tester:test-password".getBytes(StandardCharsets.UTF_8));
