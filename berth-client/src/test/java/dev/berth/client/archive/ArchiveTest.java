@@ -2,12 +2,12 @@ package dev.berth.client.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
+import dev.berth.testkit.Peers;
 import dev.berth.testkit.SyntheticImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -119,7 +119,7 @@ class ArchiveTest {
 
   @Test
   void savedArchivesAreReadableBySkopeoAsBothLayouts() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+    Peers.require("skopeo", "skopeo");
     var image = image(16, 2, "sk:1");
     ImageStore store = store("s");
     new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("in.tar")));
@@ -148,7 +148,7 @@ class ArchiveTest {
 
   @Test
   void theStoreItselfIsAnOciLayoutSkopeoCanRead() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+    Peers.require("skopeo", "skopeo");
     var image = image(17, 2, "layout:1");
     ImageStore store = store("s");
     new ArchiveLoader(store).load(image.writeDockerArchive(dir.resolve("in.tar")));

@@ -2,7 +2,6 @@ package dev.berth.client.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.archive.ArchiveLoader;
@@ -19,6 +18,7 @@ import dev.berth.model.Digest;
 import dev.berth.model.Reference;
 import dev.berth.testkit.DistributionRegistry;
 import dev.berth.testkit.Htpasswd;
+import dev.berth.testkit.Peers;
 import dev.berth.testkit.SyntheticImage;
 import dev.berth.testkit.SyntheticIndex;
 import java.net.http.HttpClient;
@@ -195,7 +195,7 @@ class PushPullAgainstDistributionTest {
 
   @Test
   void pullsADockerSchema2ImageSkopeoPushedAndPushesItBackByteExact() throws Exception {
-    assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+    Peers.require("skopeo", "skopeo");
     var image = image(26, 2);
     Path layout = dir.resolve("layout");
     image.writeOciLayout(layout, java.util.Map.of("org.opencontainers.image.ref.name", "v1"));
