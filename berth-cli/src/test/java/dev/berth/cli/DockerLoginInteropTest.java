@@ -3,6 +3,7 @@ package dev.berth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.berth.testkit.ToolPath;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,10 @@ class DockerLoginInteropTest {
     Files.createDirectories(dockerConfig);
     Files.writeString(dockerConfig.resolve("config.json"),
         "{\"auths\": {\"other.example:5000\": {\"auth\": \"b3RoZXI6c2VjcmV0\"}}, \"psFormat\": \"table {{.ID}}\"}");
-    // no credential helper on PATH, so docker uses the plain file as Berth does
-    env = Map.of("HOME", home.toString(), "DOCKER_CONFIG", dockerConfig.toString(), "PATH", "/usr/bin:/bin");
+    // docker alone on PATH: no credential helper it could pick by itself (it takes pass when it
+    // finds docker-credential-pass), so docker uses the plain file as Berth does
+    String path = ToolPath.create(home.resolve("bin"), Map.of("docker", "docker-ce-cli")).path();
+    env = Map.of("HOME", home.toString(), "DOCKER_CONFIG", dockerConfig.toString(), "PATH", path);
     registry = new BasicAuthRegistry();
   }
 
@@ -98,19 +101,19 @@ class DockerLoginInteropTest {
     assertThat(auths()).containsKey(registry.host());
 
     LoginRun out = LoginRun.run(env, "", "logout", registry.host());
-    assertThat(out.exitCode()).isZero();
+    assertThat(out.exitCode()).as(out.err()).isZero();
     assertThat(out.out()).isEqualTo("Removing login credentials for " + registry.host() + "\n");
     assertThat(auths()).containsOnlyKeys("other.example:5000");
 
     Result dockerSees = docker("", "logout", registry.host());
-    assertThat(dockerSees.exitCode()).isZero();
+    assertThat(dockerSees.exitCode()).as(dockerSees.output()).isZero();
   }
 
   @Test
   void bothRefuseAWrongPasswordAndLeaveTheFileAlone() throws Exception {
     String before = Files.readString(dockerConfig.resolve("config.json"));
     Result docker = docker("wrong", "login", registry.host(), "-u", "alice", "--password-stdin");
-    assertThat(docker.exitCode()).isNotZero();
+    assertThat(docker.exitCode()).as(docker.output()).isNotZero();
     assertThat(docker.output()).contains("401 Unauthorized");
     LoginRun berth = LoginRun.run(env, "wrong", "login", registry.host(), "-u", "alice", "--password-stdin");
     assertThat(berth.exitCode()).isEqualTo(1);
@@ -122,10 +125,12 @@ class DockerLoginInteropTest {
   void sameBytesWhoeverWritesTheLogin() throws Exception {
     Path file = dockerConfig.resolve("config.json");
     Files.delete(file);
-    assertThat(docker(BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin").exitCode()).isZero();
+    Result docker = docker(BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin");
+    assertThat(docker.exitCode()).as(docker.output()).isZero();
     String dockers = Files.readString(file);
     Files.delete(file);
-    assertThat(LoginRun.run(env, BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin").exitCode()).isZero();
+    LoginRun berth = LoginRun.run(env, BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin");
+    assertThat(berth.exitCode()).as(berth.err()).isZero();
     assertThat(Files.readString(file)).isEqualTo(dockers);
   }
 

@@ -1,6 +1,7 @@
 package dev.berth.cli.it;
 
 import dev.berth.testkit.Exec;
+import dev.berth.testkit.ToolPath;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ final class BerthCli {
 
   static final Path JAR = Path.of(System.getProperty("berth.jar", "target/berth.jar"));
   static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
+
+  /** Where the peers this class runs come from (the docker CLI is not a Debian package here). */
+  private static final Map<String, String> PACKAGES = Map.of("docker", "docker-ce-cli");
 
   private final Path home;
 
@@ -68,11 +72,19 @@ final class BerthCli {
     return runWithInput("", args);
   }
 
-  /** Runs any program (docker, skopeo) in the same environment. */
+  /**
+   * Runs any program (docker, skopeo) in the same environment, with a PATH that holds that program
+   * alone: nothing else installed on the machine (a credential helper docker would pick by itself)
+   * can change what it does.
+   */
   Result exec(List<String> command, String stdin) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("XDG_") || k.startsWith("REGISTRY_AUTH"));
     env.putAll(environment());
+    String program = command.getFirst();
+    if (!program.contains("/")) {
+      env.put("PATH", ToolPath.create(home.resolve("bin"), Map.of(program, PACKAGES.getOrDefault(program, program))).path());
+    }
     Exec.Result r = Exec.command(command).env(env).stdin(stdin).timeout(Duration.ofSeconds(120)).run();
     return new Result(r.exitCode(), r.stdout(), r.stderr());
   }
