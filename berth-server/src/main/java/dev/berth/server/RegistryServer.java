@@ -58,6 +58,14 @@ public final class RegistryServer implements AutoCloseable {
    * @throws ServerStartException with a one-line message (bad users file, port in use, ...)
    */
   public static RegistryServer start(ServerConfig config, PrintStream out) {
+    return start(config, out, "berth");
+  }
+
+  /**
+   * @param clientCommand how the user runs the client ({@code berth}, {@code ./berth}), for the
+   *     login hint printed on first start
+   */
+  public static RegistryServer start(ServerConfig config, PrintStream out, String clientCommand) {
     RegistryStorage storage;
     String adminPassword;
     // Before anything else touches the storage: one process at a time (see StorageLock).
@@ -141,7 +149,7 @@ public final class RegistryServer implements AutoCloseable {
     if (adminPassword != null) {
       out.println("created users file " + config.htpasswd() + " with user " + AdminBootstrap.USER
           + " and a random password, shown only this once; log in with:");
-      out.println("  " + AdminBootstrap.loginHint(loginAddress(config.host(), port), adminPassword));
+      out.println("  " + AdminBootstrap.loginHint(clientCommand, loginAddress(config.host(), port), adminPassword));
     }
     if (!isLoopback(config.host())) {
       out.println("warning: serving plain HTTP on " + address + " without TLS: passwords and images cross"

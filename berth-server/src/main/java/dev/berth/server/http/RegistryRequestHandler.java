@@ -1,5 +1,6 @@
 package dev.berth.server.http;
 
+import dev.berth.model.BerthVersion;
 import dev.berth.model.ErrorCode;
 import dev.berth.model.Names;
 import dev.berth.server.auth.AccessController;
@@ -50,6 +51,8 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   public void handle(HttpServerRequest request) {
     request.pause();
     request.response().putHeader(API_VERSION_HEADER, "registry/2.0");
+    // what `berth version SERVER` reports; a version says no more than the Server header would
+    request.response().putHeader(BerthVersion.HEADER, BerthVersion.VERSION);
     // Answered without reading a body nobody needed (a GET with one, a POST that only opens a
     // session): discard the rest so the connection can serve its next request.
     request.response().endHandler(v -> {
