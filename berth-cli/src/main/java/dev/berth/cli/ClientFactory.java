@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
+import dev.berth.client.registry.CatalogClient;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryTransport;
 import dev.berth.client.store.ImageStore;
@@ -16,7 +17,10 @@ import java.net.http.HttpClient;
  * registry, the {@link Authenticator}.
  */
 final class ClientFactory {
-  private static final HttpClient HTTP = RegistryTransport.newHttpClient();
+  /** Made on first use: an HttpClient costs TLS set-up that local commands (images, tag) must not pay. */
+  private static final class Http {
+    static final HttpClient CLIENT = RegistryTransport.newHttpClient();
+  }
 
   /** {@code $XDG_DATA_HOME/berth/images}: an OCI image layout. */
   static ImageStore imageStore(CliContext context) throws IOException {
@@ -26,7 +30,18 @@ final class ClientFactory {
   /** A client for the image's repository, authenticating as docker would; {@code push} asks for push access too. */
   static RegistryClient registryClient(CliContext context, Reference image, boolean push) {
     RegistryEndpoint endpoint = endpointFor(image);
-    return new RegistryClient(HTTP, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint), push);
+    return new RegistryClient(Http.CLIENT, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint), push);
+  }
+
+  /** A client for a registry's catalog ({@code berth search}), with the credentials docker would use for {@code domain}. */
+  static CatalogClient catalogClient(CliContext context, String domain) {
+    RegistryEndpoint endpoint = RegistryEndpoint.forHost(domain);
+    return new CatalogClient(Http.CLIENT, endpoint, authenticatorFor(context, domain, endpoint));
+  }
+
+  /** The shared HTTP client (no automatic redirects: the transport decides where credentials go). */
+  static HttpClient http() {
+    return Http.CLIENT;
   }
 
   /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
@@ -44,7 +59,7 @@ final class ClientFactory {
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
     try {
-      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), HTTP);
+      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), Http.CLIENT);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());

@@ -3,40 +3,78 @@ package dev.berth.cli;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryException;
 import dev.berth.client.store.ImageStore;
+import dev.berth.client.store.StoredImage;
+import dev.berth.client.store.UnpackedSizes;
 import dev.berth.client.transfer.Puller;
 import dev.berth.model.ErrorCode;
 import dev.berth.model.Reference;
 import java.io.IOException;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import java.util.List;
+import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code berth pull NAME[:TAG|@DIGEST]}: fetches an image into the local store, verifying every
  * blob as it streams in. From a multi-arch index, linux/amd64 (else the first platform) is pulled.
+ * As docker: no tag means {@code latest} (and says so), {@code -a} pulls every tag of the
+ * repository, {@code -q} prints only the pulled name.
  */
-@Command(name = "pull", description = "Download an image from a registry")
-final class PullCommand implements Callable<Integer> {
-  private final CliContext context;
-
-  @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]")
-  String image;
-
-  public PullCommand(CliContext context) {
-    this.context = context;
+final class PullCommand {
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("pull", "Download an image from a registry")
+        .argument("NAME[:TAG|@DIGEST]", "The image to pull, e.g. 127.0.0.1:5000/team/app:1; without a tag, 'latest';"
+            + " a name alone is on Docker Hub (ubuntu = docker.io/library/ubuntu)")
+        .flag("Download all tagged images in the repository", "-a", "--all-tags")
+        .flag("Suppress verbose output", "-q", "--quiet")
+        .runs(a -> new PullCommand(context, a.argument(0), a.flag("--all-tags"), a.flag("--quiet")).call());
   }
 
-  @Override
-  public Integer call() {
+  private final CliContext context;
+  private final String image;
+  private final boolean allTags;
+  private final boolean quiet;
+
+  PullCommand(CliContext context, String image, boolean allTags, boolean quiet) {
+    this.context = context;
+    this.image = image;
+    this.allTags = allTags;
+    this.quiet = quiet;
+  }
+
+  int call() {
     Reference ref = ImageArgs.parse(image);
+    boolean nameOnly = ImageArgs.isNameOnly(image);
+    if (allTags && !nameOnly) {
+      throw new UserError("tag can't be used with --all-tags/-a");
+    }
+    if (nameOnly && !allTags && !quiet) {
+      context.out().println("Using default tag: latest");
+    }
     try {
       ImageStore store = ClientFactory.imageStore(context);
       RegistryClient client = ClientFactory.registryClient(context, ref, false);
-      new Puller(store, client, context.out()::println).pull(ref);
+      List<Reference> refs = allTags ? client.listTags().stream().sorted().map(ref::withTag).toList() : List.of(ref);
+      if (refs.isEmpty()) {
+        throw new UserError("no tags in " + ref.repository());
+      }
+      // Puller ends each pull with the pulled name; with -a docker names the repository once, at the end
+      Consumer<String> progress = quiet ? line -> { } : line -> {
+        if (!allTags || !line.equals(canonicalOf(line, refs))) {
+          context.out().println(line);
+        }
+      };
+      UnpackedSizes sizes = new UnpackedSizes(store);
+      for (Reference r : refs) {
+        StoredImage pulled = new Puller(store, client, progress).pull(r);
+        sizes.imageSize(pulled.manifest()); // unpacked sizes measured now, as docker measures when it unpacks
+      }
+      if (allTags || quiet) {
+        context.out().println(allTags ? ref.repository() : ref.canonical());
+      }
       return 0;
     } catch (RegistryException e) {
       if (e.isAuthFailure()) {
-        throw ImageArgs.authFailure(e, "pulling from", ref);
+        throw ImageArgs.authFailure(context, e, "pulling from", ref);
       }
       if (e.code() == ErrorCode.MANIFEST_UNKNOWN || e.code() == ErrorCode.NAME_UNKNOWN || e.status() == 404) {
         throw new UserError("manifest for " + ref.familiar() + " not found: " + e.reason());
@@ -45,5 +83,15 @@ final class PullCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw ImageArgs.failure(e);
     }
+  }
+
+  /** The line itself when it is one of the pulled names (Puller's last line), else null. */
+  private static String canonicalOf(String line, List<Reference> refs) {
+    for (Reference r : refs) {
+      if (r.canonical().equals(line)) {
+        return line;
+      }
+    }
+    return null;
   }
 }

@@ -7,37 +7,86 @@ import dev.berth.client.store.StoredImage;
 import dev.berth.client.transfer.Pusher;
 import dev.berth.model.Reference;
 import java.io.IOException;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code berth push NAME[:TAG]}: sends a named image to its registry. Missing or wrong credentials
- * fail at the first 401 with the registry's message and the login to run.
+ * fail at the first 401 with the registry's message and the login to run. As docker: no tag means
+ * {@code latest} (and says so), {@code -a} pushes every local tag of the repository, {@code -q}
+ * prints only the pushed name.
  */
-@Command(name = "push", description = "Upload an image to a registry")
-final class PushCommand implements Callable<Integer> {
-  private final CliContext context;
-
-  @Parameters(index = "0", paramLabel = "NAME[:TAG]")
-  String image;
-
-  public PushCommand(CliContext context) {
-    this.context = context;
+final class PushCommand {
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("push", "Upload an image to a registry")
+        .argument("NAME[:TAG]", "A name of a local image (see 'images'), e.g. 127.0.0.1:5000/team/app:1: the"
+            + " registry is its first component; without a tag, 'latest'")
+        .flag("Push all local tags of the repository", "-a", "--all-tags")
+        .flag("Suppress verbose output", "-q", "--quiet")
+        .runs(a -> new PushCommand(context, a.argument(0), a.flag("--all-tags"), a.flag("--quiet")).call());
   }
 
-  @Override
-  public Integer call() {
+  private final CliContext context;
+  private final String image;
+  private final boolean allTags;
+  private final boolean quiet;
+
+  PushCommand(CliContext context, String image, boolean allTags, boolean quiet) {
+    this.context = context;
+    this.image = image;
+    this.allTags = allTags;
+    this.quiet = quiet;
+  }
+
+  int call() {
     Reference ref = ImageArgs.parse(image);
+    boolean nameOnly = ImageArgs.isNameOnly(image);
+    if (allTags && !nameOnly) {
+      throw new UserError("tag can't be used with --all-tags/-a");
+    }
+    if (nameOnly && !allTags && !quiet) {
+      context.out().println("Using default tag: latest");
+    }
     try {
       ImageStore store = ClientFactory.imageStore(context);
-      StoredImage stored = ImageArgs.named(store, ref);
+      List<StoredImage> images = new ArrayList<>();
+      if (allTags) {
+        for (StoredImage stored : store.list()) {
+          if (stored.name() != null && stored.name().repository().equals(ref.repository())) {
+            images.add(stored);
+          }
+        }
+        images.sort(Comparator.comparing(i -> i.name().tag()));
+        if (images.isEmpty()) {
+          throw new UserError("An image does not exist locally with the name: " + ref.familiarRepository());
+        }
+      } else {
+        images.add(ImageArgs.named(store, ref));
+      }
       RegistryClient client = ClientFactory.registryClient(context, ref, true);
-      new Pusher(store, client, context.out()::println).push(stored, ref);
+      // with -a, one "The push refers to repository" line, as docker prints it
+      String[] previous = {null};
+      Consumer<String> progress = quiet ? line -> { } : line -> {
+        if (!(line.startsWith("The push refers to repository") && line.equals(previous[0]))) {
+          context.out().println(line);
+        }
+        if (line.startsWith("The push refers to repository")) {
+          previous[0] = line;
+        }
+      };
+      for (StoredImage stored : images) {
+        new Pusher(store, client, progress).push(stored, stored.name());
+      }
+      if (quiet) {
+        context.out().println(allTags ? ref.repository() : ref.canonical());
+      }
       return 0;
     } catch (RegistryException e) {
       if (e.isAuthFailure()) {
-        throw ImageArgs.authFailure(e, "pushing to", ref);
+        throw ImageArgs.authFailure(context, e, "pushing to", ref);
       }
       throw ImageArgs.failure(e);
     } catch (IOException e) {

@@ -57,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
         parseAge("--purge-uploads-after", purgeUploadsAfter), gcEvery == null ? null : parseAge("--gc-every", gcEvery));
     RegistryServer server;
     try {
-      server = RegistryServer.start(config, context.out());
+      server = RegistryServer.start(config, context.out(), context.commandName());
     } catch (ServerStartException e) {
       throw new UserError(e.getMessage());
     }

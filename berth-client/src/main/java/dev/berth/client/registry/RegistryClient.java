@@ -58,6 +58,18 @@ public final class RegistryClient {
     return transport.call(new GetManifest(v2("manifests/" + reference), repository(), reference));
   }
 
+  /** Every tag of the repository, following the registry's pages ({@code Link: <…>; rel="next"}). */
+  public java.util.List<String> listTags() throws IOException {
+    java.util.List<String> tags = new java.util.ArrayList<>();
+    URI next = v2("tags/list?n=1000");
+    for (int page = 0; next != null && page < 1000; page++) {
+      NamePage p = transport.call(new ListTags(next, repository()));
+      tags.addAll(p.names());
+      next = p.next();
+    }
+    return tags;
+  }
+
   /** Streams a blob into the store, verifying digest and size as it is written. */
   public StoredBlob pullBlob(Digest digest, long size, ImageStore store) throws IOException {
     GetBlob<StoredBlob> call = new GetBlob<>(v2("blobs/" + digest), repository(), digest, body -> {
