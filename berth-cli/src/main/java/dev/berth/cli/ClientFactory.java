@@ -1,11 +1,11 @@
 package dev.berth.cli;
 
+import dev.berth.client.DeferredTls;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
 import dev.berth.client.registry.CatalogClient;
 import dev.berth.client.registry.RegistryClient;
-import dev.berth.client.registry.RegistryTransport;
 import dev.berth.client.store.ImageStore;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.model.Reference;
@@ -17,9 +17,12 @@ import java.net.http.HttpClient;
  * registry, the {@link Authenticator}.
  */
 final class ClientFactory {
-  /** Made on first use: an HttpClient costs TLS set-up that local commands (images, tag) must not pay. */
+  /**
+   * Made on first use (local commands never need one), with TLS set up only for a connection that
+   * needs it (a loopback registry is plain HTTP): see {@link DeferredTls}.
+   */
   private static final class Http {
-    static final HttpClient CLIENT = RegistryTransport.newHttpClient();
+    static final HttpClient CLIENT = DeferredTls.newHttpClient();
   }
 
   /** {@code $XDG_DATA_HOME/berth/images}: an OCI image layout. */
