@@ -1,6 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.client.DeferredTls;
+import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
@@ -19,10 +19,10 @@ import java.net.http.HttpClient;
 final class ClientFactory {
   /**
    * Made on first use (local commands never need one), with TLS set up only for a connection that
-   * needs it (a loopback registry is plain HTTP): see {@link DeferredTls}.
+   * needs it (a loopback registry is plain HTTP): see {@link HttpClients}.
    */
   private static final class Http {
-    static final HttpClient CLIENT = DeferredTls.newHttpClient();
+    static final HttpClient CLIENT = HttpClients.newClient();
   }
 
   /** {@code $XDG_DATA_HOME/berth/images}: an OCI image layout. */

@@ -44,7 +44,8 @@ final class CommandLineErrors {
         return FLAG_ERROR;
       }
       if (!spec.subcommands().isEmpty()) {
-        String usageBlock = spec.parent() == null ? "" : usage + "\n\n";
+        // docker's group use line here is the bare path ("Usage:  docker image")
+        String usageBlock = spec.parent() == null ? "" : "Usage:  " + path + "\n\n";
         err.print(bin + ": unknown command: " + path + " " + first + "\n\n" + usageBlock + runHelp + "\n");
         return 1;
       }

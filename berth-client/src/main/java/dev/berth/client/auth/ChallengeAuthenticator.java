@@ -1,7 +1,7 @@
 package dev.berth.client.auth;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.berth.client.DeferredTls;
+import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
@@ -82,10 +82,10 @@ public final class ChallengeAuthenticator implements Authenticator {
 
   /**
    * A client fit for token requests: no redirects, HTTP/1.1, bounded connect time, and TLS set up
-   * only when a connection needs it (see {@link DeferredTls}).
+   * only when a connection needs it (see {@link HttpClients}).
    */
   public static HttpClient defaultHttpClient() {
-    return DeferredTls.newHttpClient();
+    return HttpClients.newClient();
   }
 
   public boolean hasCredentials() {

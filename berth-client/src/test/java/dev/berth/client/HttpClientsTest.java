@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A client with deferred TLS speaks plain HTTP without setting TLS up, and over TLS trusts exactly
  * what the JDK's default context trusts: a self-signed server is refused as by the default client.
+ * Shut down, clients refuse new requests (their threads are gone).
  */
-class DeferredTlsTest {
+class HttpClientsTest {
   @TempDir static Path dir;
   static Vertx vertx;
   static HttpServer tls;
@@ -57,14 +58,22 @@ class DeferredTlsTest {
 
   @Test
   void plainHttpWorks() throws Exception {
-    assertThat(get(DeferredTls.newHttpClient(), "http://127.0.0.1:" + plain.actualPort() + "/v2/")).isEqualTo("plain");
+    assertThat(get(HttpClients.newClient(), "http://127.0.0.1:" + plain.actualPort() + "/v2/")).isEqualTo("plain");
+  }
+
+  @Test
+  void shutdownAllEndsTheClients() throws Exception {
+    HttpClient client = HttpClients.newClient();
+    assertThat(get(client, "http://127.0.0.1:" + plain.actualPort() + "/v2/")).isEqualTo("plain");
+    HttpClients.shutdownAll();
+    assertThat(client.isTerminated()).isTrue();
   }
 
   @Test
   void anUntrustedCertificateIsRefusedAsByTheDefaultClient() {
     String uri = "https://127.0.0.1:" + tls.actualPort() + "/v2/";
     assertThatThrownBy(() -> get(HttpClient.newHttpClient(), uri)).isInstanceOf(SSLHandshakeException.class);
-    assertThatThrownBy(() -> get(DeferredTls.newHttpClient(), uri)).isInstanceOf(SSLHandshakeException.class)
+    assertThatThrownBy(() -> get(HttpClients.newClient(), uri)).isInstanceOf(SSLHandshakeException.class)
         .hasMessageContaining("PKIX path building failed");
   }
 }

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -17,31 +19,56 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The JDK's default TLS context, made only when a connection first needs TLS. An
- * {@link HttpClient} builds its SSLContext when it is built, and the default one reads the JDK's
- * CA certificates and sets up every TLS provider: about 150 ms, which a command that talks only
- * to a plain-HTTP loopback registry (or to none) would pay for nothing. Every TLS connection gets
- * the default context's engine, trust and protocols, exactly as with the default client; the
- * client's own parameters (cipher suites, protocols) are left unset, which makes each engine keep
- * the default context's, and the HTTP client still turns on host name verification per connection.
+ * The HTTP clients of a client command, made and ended so that they cost a short-lived process
+ * nothing it does not use:
+ * <ul>
+ *   <li><b>TLS on first use.</b> An {@link HttpClient} builds its SSLContext when it is built, and
+ *       the JDK's default one reads the CA certificates and sets up every TLS provider: about
+ *       150 ms, for nothing when the registry is a plain-HTTP loopback one. {@link #deferredTls()}
+ *       becomes the default context at the first TLS connection: the same engines, trust and
+ *       protocols (the client's own parameters are left unset, so each engine keeps the default
+ *       context's), and the HTTP client still turns on host name verification per connection.</li>
+ *   <li><b>Shut down before exit.</b> A client's selector thread waits in native code, and the
+ *       JVM's exit waits up to 300 ms for such threads before giving up on them: every command
+ *       that had made a request took 0.3 s longer to end. {@link #shutdownAll} ends them first.</li>
+ * </ul>
  */
-public final class DeferredTls {
+public final class HttpClients {
   private static final SSLContext CONTEXT = new Context();
+  private static final List<HttpClient> MADE = new CopyOnWriteArrayList<>();
 
-  private DeferredTls() {}
+  private HttpClients() {}
 
-  public static SSLContext context() {
+  public static SSLContext deferredTls() {
     return CONTEXT;
   }
 
   /** A client as Berth's registry calls want it: no automatic redirects, HTTP/1.1, TLS deferred. */
-  public static HttpClient newHttpClient() {
-    return HttpClient.newBuilder()
+  public static HttpClient newClient() {
+    HttpClient client = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(30))
         .sslContext(CONTEXT)
         .build();
+    MADE.add(client);
+    return client;
+  }
+
+  /** Ends every client {@link #newClient} made (a process about to exit calls this). */
+  public static void shutdownAll() {
+    for (HttpClient client : MADE) {
+      client.shutdownNow();
+    }
+    for (HttpClient client : MADE) {
+      try {
+        client.awaitTermination(Duration.ofMillis(200));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    MADE.clear();
   }
 
   private static final class Context extends SSLContext {
