@@ -1,21 +1,23 @@
 package dev.berth.cli;
 
+import dev.berth.model.BerthVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import dev.berth.model.BerthVersion;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Every command of {@code berth}, where it sits, and how {@code berth --help} groups them, as
- * docker groups its own: the commands a docker user reaches for first, the management groups
- * ({@code image}, {@code manifest}, {@code system}), then the rest. The same command class may
- * appear twice ({@code images} and {@code image ls}), each with its own instance.
+ * Every command of {@code berth} ({@link #TREE}), where it sits, and how {@code berth --help}
+ * groups them, as docker groups its own: the commands a docker user reaches for first, the
+ * management groups ({@code image}, {@code manifest}, {@code system}), then the rest. A command
+ * may appear twice ({@code images} and {@code image ls}), each with its own spec. Only the path to
+ * the command named on the command line is built; help, completion and errors get the whole tree.
+ * Every command shows docker's use line ({@code Usage:  berth push [OPTIONS] NAME[:TAG]}).
  */
 final class CommandTree {
   private static final Map<String, List<String>> SECTIONS = new LinkedHashMap<>();
