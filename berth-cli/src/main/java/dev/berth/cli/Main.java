@@ -5,8 +5,8 @@ import dev.berth.client.HttpClients;
 /** The process entry point: everything testable lives in {@link Berth}. */
 public final class Main {
   public static void main(String[] args) throws Exception {
-    if ("1".equals(System.getenv("BERTH_AOT_TRAINING"))) {
-      AotTraining.run(); // the launcher recording the start-up cache; see ./berth
+    if (args.length == 0 && "1".equals(System.getenv(AotTraining.SWITCH))) {
+      AotTraining.run(); // the launcher recording the start-up cache, with no arguments; see ./berth
       return;
     }
     int code = Berth.fromSystem().run(args);

@@ -91,6 +91,9 @@ class LauncherIT {
     }
     assertThat(first.stderr()).isEqualTo("berth: recording the start-up cache for this build (once, a few seconds)...\n");
     assertThat(caches()).hasSize(1);
+    // the recording's registry (a berth serve it starts) is gone with it, and so is its home
+    assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+        .filter(c -> c.contains("berth-aot-training")).toList()).isEmpty();
     Path cache = caches().getFirst();
     FileTime recorded = Files.getLastModifiedTime(cache);
 
