@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       GcCommand.class,
+      UserCommand.class,
+      TokenCommand.class,
       LoginCommand.class,
       LogoutCommand.class,
       LoadCommand.class,

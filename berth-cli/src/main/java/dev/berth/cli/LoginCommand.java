@@ -90,12 +90,15 @@ final class LoginCommand implements Callable<Integer> {
     }
     String defaultUser = stored.map(Credentials::username).filter(u -> !u.equals(FileCredentialStore.TOKEN_USER)).orElse("");
     Credentials login = askForMissing(defaultUser);
+    Optional<String> identityToken;
     try {
-      new LoginCheck().verify(endpoint, login);
+      identityToken = new LoginCheck().verify(endpoint, login);
     } catch (AuthenticationException e) {
       throw new UserError(e.getMessage());
     }
-    store(key, login, credentials);
+    // as docker: a registry that issues a refresh token gets that kept instead of the password,
+    // so the login can be revoked there (berth logout does) and no password sits on disk
+    store(key, identityToken.map(t -> new Credentials(FileCredentialStore.TOKEN_USER, t)).orElse(login), credentials);
     context.out().println("Login Succeeded");
     return 0;
   }

@@ -1,8 +1,14 @@
 package dev.berth.cli;
 
+import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.auth.AuthenticationException;
+import dev.berth.client.auth.LoginRevocation;
+import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
+import dev.berth.credentials.FileCredentialStore;
 import dev.berth.credentials.RegistryHosts;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -10,7 +16,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code berth logout}, as {@code docker logout}: forgets one registry's credentials (under its
  * key and the legacy URL forms of the same host, in the file and in a configured helper) and
- * leaves every other entry and key of docker's config as it was.
+ * leaves every other entry and key of docker's config as it was. A login kept as an identity
+ * token is first revoked at the registry, so that copies of it stop working too; when that
+ * cannot be done, the local entry is still removed and a warning says the token stays valid.
  */
 @Command(
     name = "logout",
@@ -30,6 +38,7 @@ final class LogoutCommand implements Callable<Integer> {
     String key = RegistryHosts.configKey(server);
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+    revokeStoredToken(key, credentials);
     boolean removed;
     try {
       removed = credentials.erase(key);
@@ -38,5 +47,29 @@ final class LogoutCommand implements Callable<Integer> {
     }
     context.out().println(removed ? "Removing login credentials for " + key : "Not logged in to " + key);
     return 0;
+  }
+
+  private void revokeStoredToken(String key, DockerCredentials credentials) {
+    Optional<Credentials> stored;
+    try {
+      stored = credentials.lookup(key);
+    } catch (IOException e) {
+      return; // erase below reports an unreadable config
+    }
+    if (stored.isEmpty() || !stored.get().username().equals(FileCredentialStore.TOKEN_USER)) {
+      return;
+    }
+    String host = key.equals(RegistryHosts.HUB_KEY) ? "registry-1.docker.io" : key;
+    try {
+      LoginRevocation.Outcome outcome = new LoginRevocation().revoke(RegistryEndpoint.forHost(host), stored.get().secret());
+      if (outcome.revoked()) {
+        context.out().println(outcome.message());
+      } else {
+        context.err().println("WARNING! " + outcome.message());
+      }
+    } catch (AuthenticationException e) {
+      context.err().println("WARNING! Could not revoke the login token at " + host + ": " + e.getMessage()
+          + "; it stays valid until it expires or an administrator revokes it");
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.server.RegistryServer;
+import dev.berth.server.auth.AuthSettings;
 import dev.berth.server.ServerConfig;
 import dev.berth.server.ServerStartException;
 import java.nio.file.Path;
@@ -17,7 +18,21 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "serve",
-    description = "Run the registry (OCI distribution API with Basic auth against an htpasswd file).")
+    description = {
+      "Run the registry (the OCI distribution API) with revocable logins.",
+      "",
+      "Logins (--auth token, the default): 'docker login' and 'berth login' get a refresh token from the"
+          + " registry and keep it instead of the password; each request then carries a short-lived access"
+          + " token (5 minutes) limited to what the access rules allow. 'berth logout' revokes the refresh"
+          + " token at the registry, so a copied config.json stops working too; revoking a token, changing"
+          + " a password or removing a user (berth user, berth token) ends the access of every token"
+          + " minted from it at once.",
+      "Users: an htpasswd file (bcrypt), kept with 'berth user' or 'htpasswd -B'. Personal access tokens"
+          + " ('berth token create') work as passwords, limited to their scopes.",
+      "Rules: <storage>/access.yml (or --rules) says who may pull, push or delete which repositories,"
+          + " including anonymous pull; by default authenticated users may pull and push, and anonymous"
+          + " clients nothing. Edits apply within a second.",
+      ""})
 final class ServeCommand implements Callable<Integer> {
   private final CliContext context;
 
@@ -29,8 +44,26 @@ final class ServeCommand implements Callable<Integer> {
   StorageOption storage = new StorageOption();
 
   @Option(names = "--htpasswd", paramLabel = "FILE",
-      description = "Users file, bcrypt entries as written by 'htpasswd -B' (default: <storage>/htpasswd; created with a random admin password if missing).")
+      description = "Users file, bcrypt entries as written by 'htpasswd -B' or 'berth user' (default:"
+          + " <storage>/htpasswd, created with a random admin password if missing; a file named here must exist).")
   Path htpasswd;
+
+  @Option(names = "--auth", paramLabel = "MODE", defaultValue = "token",
+      description = "token: bearer tokens from the built-in token service, revocable logins (default);"
+          + " basic: HTTP Basic on every request; none: no authentication at all (anyone may push and delete).")
+  String auth;
+
+  @Option(names = "--rules", paramLabel = "FILE",
+      description = "Access rules (YAML) (default: <storage>/access.yml, created on first start).")
+  Path rules;
+
+  @Option(names = "--token-realm", paramLabel = "URL",
+      description = "The token endpoint's URL as clients reach it (default: http://<the Host they used>/token).")
+  String tokenRealm;
+
+  @Option(names = "--token-service", paramLabel = "NAME", defaultValue = AuthSettings.DEFAULT_SERVICE,
+      description = "The token service name (the tokens' audience) (default: ${DEFAULT-VALUE}).")
+  String tokenService;
 
   @Option(names = "--no-delete", description = "Refuse DELETE of manifests, tags and blobs (405 UNSUPPORTED).")
   boolean noDelete;
@@ -52,9 +85,16 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() {
     HostPort address = HostPort.parse(listen);
     Path root = storage.resolve(context);
-    Path users = htpasswd != null ? htpasswd : root.resolve("htpasswd");
-    ServerConfig config = new ServerConfig(address.host(), address.port(), root, users, !noDelete,
-        parseAge("--purge-uploads-after", purgeUploadsAfter), gcEvery == null ? null : parseAge("--gc-every", gcEvery));
+    AuthSettings authSettings;
+    try {
+      authSettings = new AuthSettings(AuthSettings.Mode.parse(auth), htpasswd != null, rules, tokenRealm,
+          tokenService, null, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), 2);
+    }
+    ServerConfig config = new ServerConfig(address.host(), address.port(), root, htpasswd, !noDelete,
+        parseAge("--purge-uploads-after", purgeUploadsAfter), gcEvery == null ? null : parseAge("--gc-every", gcEvery),
+        authSettings);
     RegistryServer server;
     try {
       server = RegistryServer.start(config, context.out());

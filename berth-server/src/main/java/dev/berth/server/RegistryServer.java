@@ -1,11 +1,13 @@
 package dev.berth.server;
 
-import dev.berth.server.auth.AccessController;
 import dev.berth.server.auth.AdminBootstrap;
-import dev.berth.server.auth.BasicAccessController;
+import dev.berth.server.auth.AuthSettings;
+import dev.berth.server.auth.AuthSystem;
 import dev.berth.server.http.ErrorMapper;
 import dev.berth.server.http.ReadSizingTransport;
 import dev.berth.server.http.RegistryRequestHandler;
+import dev.berth.server.http.RequestRouter;
+import dev.berth.server.http.TokenEndpoint;
 import dev.berth.server.storage.RegistryStorage;
 import dev.berth.server.storage.StorageLayout;
 import dev.berth.server.storage.StorageLock;
@@ -36,6 +38,7 @@ public final class RegistryServer implements AutoCloseable {
   static final String REALM = "Berth Registry";
 
   private final Vertx vertx;
+  private final AuthSystem auth;
   private final StorageLock storageLock;
   private final List<ExecutorService> pools;
   private final List<HttpServer> servers;
@@ -43,7 +46,8 @@ public final class RegistryServer implements AutoCloseable {
   private final int port;
 
   private RegistryServer(Vertx vertx, List<ExecutorService> pools, List<HttpServer> servers,
-      RegistryStorage storage, StorageLock storageLock, int port) {
+      RegistryStorage storage, StorageLock storageLock, int port, AuthSystem auth) {
+    this.auth = auth;
     this.storageLock = storageLock;
     this.vertx = vertx;
     this.pools = pools;
@@ -70,7 +74,8 @@ public final class RegistryServer implements AutoCloseable {
     }
     try {
       storage = RegistryStorage.open(config.storage());
-      adminPassword = AdminBootstrap.ensureUsersFile(config.htpasswd());
+      // only the default users file is created (with an admin); a named one must exist
+      adminPassword = config.auth().usersFileGiven() ? null : AdminBootstrap.ensureUsersFile(config.htpasswd());
       int purged = storage.uploads().purge(config.uploadMaxAge());
       if (purged > 0) {
         out.println("purged " + purged + " abandoned upload session(s)");
@@ -79,13 +84,18 @@ public final class RegistryServer implements AutoCloseable {
       storageLock.close();
       throw new ServerStartException(e.getMessage(), e);
     }
-    ExecutorService passwordChecks = Executors.newFixedThreadPool(2, daemon("berth-password-check"));
     ExecutorService uploadWorkers = Executors.newCachedThreadPool(daemon("berth-upload"));
-    AccessController access;
+    // the token realm is where the client reached us: the port is known once bound
+    java.util.concurrent.atomic.AtomicReference<String> boundAuthority =
+        new java.util.concurrent.atomic.AtomicReference<>(loginAddress(config.host(), config.port()));
+    AuthSystem auth;
     try {
-      access = new BasicAccessController(config.htpasswd(), REALM, passwordChecks, out);
-    } catch (IllegalArgumentException | UncheckedIOException e) {
-      passwordChecks.shutdownNow();
+      auth = AuthSystem.open(config.auth(), storage.layout(), config.htpasswd(),
+          realms(config.auth(), boundAuthority), line -> {
+            out.println(line);
+            out.flush();
+          });
+    } catch (RuntimeException e) {
       uploadWorkers.shutdownNow();
       forgetUnshownPassword(config, adminPassword);
       storageLock.close();
@@ -95,8 +105,10 @@ public final class RegistryServer implements AutoCloseable {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
     Vertx vertx = Vertx.builder().with(vertxOptions).withTransport(new ReadSizingTransport()).build();
     ErrorMapper errors = new ErrorMapper(out);
-    RegistryRequestHandler handler =
-        new RegistryRequestHandler(vertx, storage, access, errors, config.deleteEnabled(), uploadWorkers);
+    RegistryRequestHandler registry =
+        new RegistryRequestHandler(vertx, storage, auth.controller(), errors, config.deleteEnabled(), uploadWorkers);
+    RequestRouter handler = new RequestRouter(registry,
+        auth.tokenService() == null ? null : new TokenEndpoint(auth.tokenService(), vertx));
     List<HttpServer> servers = new ArrayList<>();
     int port;
     try {
@@ -108,15 +120,21 @@ public final class RegistryServer implements AutoCloseable {
         servers.add(listen(vertx, handler, config.host(), asked));
       }
       port = servers.getFirst().actualPort();
+      boundAuthority.set(loginAddress(config.host(), port));
     } catch (Exception e) {
       vertx.close();
-      passwordChecks.shutdownNow();
+      auth.close();
       uploadWorkers.shutdownNow();
       forgetUnshownPassword(config, adminPassword);
       storageLock.close();
       throw new ServerStartException("cannot listen on " + hostPort(config.host(), config.port()) + ": "
           + describe(e), e);
     }
+    // users, rules, keys and revocations changed by other processes apply within a second
+    vertx.setPeriodic(1000, id -> vertx.executeBlocking(() -> {
+      auth.poll();
+      return null;
+    }, false).onFailure(e -> out.println("warning: cannot read the auth state: " + e.getMessage())));
     long everyHour = TimeUnit.HOURS.toMillis(1);
     vertx.setPeriodic(Math.min(everyHour, Math.max(1000, config.uploadMaxAge().toMillis())), id ->
         vertx.executeBlocking(() -> {
@@ -143,13 +161,16 @@ public final class RegistryServer implements AutoCloseable {
           + " and a random password, shown only this once; log in with:");
       out.println("  " + AdminBootstrap.loginHint(loginAddress(config.host(), port), adminPassword));
     }
+    if (config.auth().mode() == AuthSettings.Mode.NONE) {
+      out.println("warning: --auth none: anyone who can reach " + address + " may pull, push and delete");
+    }
     if (!isLoopback(config.host())) {
       out.println("warning: serving plain HTTP on " + address + " without TLS: passwords and images cross"
           + " the network in clear text (bind 127.0.0.1 or put a TLS proxy in front)");
     }
     out.println("berth registry listening on http://" + address + " (storage " + storage.layout().root() + ")");
     out.flush();
-    return new RegistryServer(vertx, List.of(passwordChecks, uploadWorkers), servers, storage, storageLock, port);
+    return new RegistryServer(vertx, List.of(uploadWorkers), servers, storage, storageLock, port, auth);
   }
 
   /**
@@ -166,7 +187,23 @@ public final class RegistryServer implements AutoCloseable {
     }
   }
 
-  private static HttpServer listen(Vertx vertx, RegistryRequestHandler handler, String host, int port)
+  private static final java.util.regex.Pattern HOST_HEADER =
+      java.util.regex.Pattern.compile("[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]{2,45}\\](:[0-9]{1,5})?");
+
+  /**
+   * The token endpoint's URL for a request: the configured realm, else {@code http://<Host>/token}
+   * (a Host header that is not a plain host[:port] falls back to the bound address).
+   */
+  private static java.util.function.Function<String, String> realms(AuthSettings settings,
+      java.util.concurrent.atomic.AtomicReference<String> bound) {
+    if (settings.realm() != null) {
+      return host -> settings.realm();
+    }
+    return host -> "http://" + (host != null && HOST_HEADER.matcher(host).matches() ? host : bound.get())
+        + TokenEndpoint.PATH;
+  }
+
+  private static HttpServer listen(Vertx vertx, RequestRouter handler, String host, int port)
       throws InterruptedException, ExecutionException {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
@@ -202,6 +239,10 @@ public final class RegistryServer implements AutoCloseable {
     return storage;
   }
 
+  public AuthSystem auth() {
+    return auth;
+  }
+
   /** Stops accepting, closes connections and threads; waits for that to finish. */
   @Override
   public void close() {
@@ -211,6 +252,7 @@ public final class RegistryServer implements AutoCloseable {
       // closing is best effort: the process is usually exiting anyway
     } finally {
       pools.forEach(ExecutorService::shutdownNow);
+      auth.close();
       storageLock.close();
     }
   }

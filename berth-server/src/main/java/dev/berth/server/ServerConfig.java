@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import dev.berth.server.auth.AuthSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,10 +17,12 @@ import java.util.Objects;
  * @param gcInterval run garbage collection this often while serving; null: never (the default).
  *     Its safety window is {@code uploadMaxAge}: a push cannot take longer than its session lives,
  *     so no blob a push is still building on is ever collected.
+ * @param auth authentication mode, rules and token settings; null: token auth with the defaults.
+ *     A users file passed in {@code htpasswd} counts as named by the operator (it must exist).
  */
 public record ServerConfig(
     String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge,
-    Duration gcInterval) {
+    Duration gcInterval, AuthSettings auth) {
 
   public static final Duration DEFAULT_UPLOAD_MAX_AGE = Duration.ofHours(24);
 
@@ -28,6 +31,9 @@ public record ServerConfig(
     Objects.requireNonNull(storage, "storage");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("invalid port: " + port);
+    }
+    if (auth == null) {
+      auth = AuthSettings.defaults().withUsersFileGiven(htpasswd != null);
     }
     if (htpasswd == null) {
       htpasswd = storage.resolve("htpasswd");
@@ -43,19 +49,30 @@ public record ServerConfig(
     }
   }
 
+  /** Token auth with the defaults. */
+  public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled,
+      Duration uploadMaxAge, Duration gcInterval) {
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, null);
+  }
+
   /** Without online garbage collection. */
   public ServerConfig(
       String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge) {
-    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, null);
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, null, null);
   }
 
   /** With the default upload age and no online garbage collection. */
   public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled) {
-    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE, null);
+    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE, null, null);
   }
 
   /** Deletion enabled, users file in the storage directory, defaults for the rest. */
   public static ServerConfig of(String host, int port, Path storage) {
-    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE, null);
+    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE, null, null);
+  }
+
+  /** The same with other auth settings. */
+  public ServerConfig withAuth(AuthSettings settings) {
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, settings);
   }
 }

@@ -29,7 +29,7 @@ final class BerthCli {
   static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
   /** Where the peers this class runs come from (the docker CLI is not a Debian package here). */
-  private static final Map<String, String> PACKAGES = Map.of("docker", "docker-ce-cli");
+  private static final Map<String, String> PACKAGES = Map.of("docker", "docker-ce-cli", "htpasswd", "apache2-utils");
 
   private final Path home;
 

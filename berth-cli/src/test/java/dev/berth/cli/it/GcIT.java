@@ -3,6 +3,7 @@ package dev.berth.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.model.Digest;
+import dev.berth.testkit.AccessRulesFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,7 +33,9 @@ class GcIT {
     byte[] keptLayer = random(300_000);
     byte[] droppedLayer = random(6 * 1024 * 1024); // big enough for the O_DIRECT path
     byte[] keptManifest;
-    try (BerthServe server = BerthServe.start(cli, storage, users)) {
+    // deleting needs a rule: by default only admins may
+    Path deleteRules = AccessRulesFile.permissive(dir.resolve("rules.yml"));
+    try (BerthServe server = BerthServe.start(cli, storage, users, "--rules", deleteRules.toString())) {
       RegistryHttp registry = new RegistryHttp(server.host(), USER, PASSWORD);
       keptManifest = registry.pushImage("gc/app", "keep", keptLayer);
       byte[] droppedManifest = registry.pushImage("gc/app", "drop", droppedLayer);
@@ -67,7 +70,7 @@ class GcIT {
     assertThat(gc.out()).contains("deleted " + Digest.sha256(droppedLayer)).contains("deleted 3 unreferenced blob(s)");
     assertThat(droppedBlob).doesNotExist();
 
-    try (BerthServe server = BerthServe.start(cli, storage, users)) {
+    try (BerthServe server = BerthServe.start(cli, storage, users, "--rules", deleteRules.toString())) {
       RegistryHttp registry = new RegistryHttp(server.host(), USER, PASSWORD);
       assertThat(registry.get("/v2/gc/app/manifests/keep").body()).isEqualTo(keptManifest);
       var layer = registry.get("/v2/gc/app/blobs/" + Digest.sha256(keptLayer));

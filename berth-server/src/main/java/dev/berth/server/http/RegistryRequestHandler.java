@@ -87,8 +87,10 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
     }
     String repository = hasName(match) ? match.group("name") : null;
     String from = repository != null && "POST".equals(request.method().name()) ? request.getParam("from") : null;
-    AccessRequest needed = AccessRequest.derive(
-        request.getHeader("Authorization"), request.method().name(), repository, route.catalog(), from);
+    AccessRequest needed = AccessRequest.derive(request.getHeader("Authorization"), request.method().name(),
+        repository, route.catalog(), from,
+        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress(),
+        request.getHeader("Host"));
     Route chosen = route;
     Matcher matched = match;
     CompletableFuture<Decision> decision;

@@ -16,6 +16,12 @@ import java.util.regex.Pattern;
  * │   └── sha256/ab/abcdef…(64 hex)/data        the bytes; written once, renamed into place
  * ├── trash/&lt;uuid&gt;                            files being deleted in the background (never read)
  * ├── lock                                     held (kernel lock) by the one process using the storage
+ * ├── htpasswd                                 users (bcrypt, as htpasswd -B writes), unless --htpasswd names another
+ * ├── access.yml                               access rules, unless --rules names another
+ * ├── auth/
+ * │   ├── state.db                             refresh and personal tokens, revocations (SQLite, 0600)
+ * │   ├── signing-keys.json                    the keys that sign access tokens (JWK set, 0600)
+ * │   └── token-signing.pem                    their certificates, for registries that trust a bundle
  * └── repositories/
  *     └── &lt;name…&gt;/                           e.g. library/ubuntu (components never start with '_')
  *         ├── _layers/sha256/&lt;hex&gt;/link         "sha256:&lt;hex&gt;": this repository may serve the blob
@@ -54,6 +60,25 @@ public final class StorageLayout {
   /** Locked by the one process working on this storage ({@link StorageLock}). */
   public Path lockFile() {
     return root.resolve("lock");
+  }
+
+  /** The default users file. */
+  public Path usersFile() {
+    return root.resolve("htpasswd");
+  }
+
+  /** The default access rules. */
+  public Path rulesFile() {
+    return root.resolve("access.yml");
+  }
+
+  /** Auth state: tokens, revocations, signing keys. */
+  public Path authDir() {
+    return root.resolve("auth");
+  }
+
+  public Path authStateFile() {
+    return authDir().resolve("state.db");
   }
 
   /** Where big files wait to be deleted off the request's path ({@link Trash}). */

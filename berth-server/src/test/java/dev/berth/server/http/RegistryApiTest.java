@@ -6,6 +6,8 @@ import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
+import dev.berth.server.auth.AuthSettings;
+import dev.berth.testkit.AccessRulesFile;
 import dev.berth.testkit.Htpasswd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,10 +39,16 @@ class RegistryApiTest {
     Path users = storage.resolve("users");
     Htpasswd.create(users, "tester", "test-password");
     server = RegistryServer.start(
-        new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, true),
+        new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, true).withAuth(basicWithDelete()),
         new PrintStream(output, true, StandardCharsets.UTF_8));
     base = "http://127.0.0.1:" + server.port();
     auth = "Basic " + Base64.getEncoder().encodeToString("tester:test-password".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The API tests run with Basic auth; every user may delete (the default rules let only admins). */
+  static AuthSettings basicWithDelete() {
+    return AuthSettings.of(AuthSettings.Mode.BASIC).withUsersFileGiven(true)
+        .withRulesFile(AccessRulesFile.permissive(storage.resolve("rules.yml")));
   }
 
   @AfterAll
@@ -317,7 +325,7 @@ class RegistryApiTest {
     Path users = storage.resolve("users");
     // Its own storage: one server at a time holds a storage directory (StorageLock).
     try (RegistryServer readOnly = RegistryServer.start(
-        new ServerConfig("127.0.0.1", 0, storage.resolve("data-no-delete"), users, false), new PrintStream(new ByteArrayOutputStream()))) {
+        new ServerConfig("127.0.0.1", 0, storage.resolve("data-no-delete"), users, false).withAuth(basicWithDelete()), new PrintStream(new ByteArrayOutputStream()))) {
       HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + readOnly.port()
           + "/v2/mono/app/blobs/" + empty)).header("Authorization", auth).DELETE().build());
       assertThat(r.statusCode()).isEqualTo(405);

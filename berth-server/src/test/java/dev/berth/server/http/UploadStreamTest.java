@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.model.Digest;
 import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
+import dev.berth.server.auth.AuthSettings;
 import dev.berth.testkit.Htpasswd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -38,7 +39,8 @@ class UploadStreamTest {
   static void start() throws Exception {
     Path users = storage.resolve("users");
     Htpasswd.create(users, "tester", "test-password");
-    server = RegistryServer.start(new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, true),
+    server = RegistryServer.start(new ServerConfig("127.0.0.1", 0, storage.resolve("data"), users, true)
+        .withAuth(AuthSettings.of(AuthSettings.Mode.BASIC).withUsersFileGiven(true)),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     auth = "Basic " + Base64.getEncoder().encodeToString("tester:test-password".getBytes(StandardCharsets.UTF_8));
   }

@@ -1,0 +1,142 @@
+package dev.berth.server.auth;
+
+import dev.berth.server.auth.store.AuthStore;
+import dev.berth.server.auth.store.StoredToken;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Checks a user name and secret, wherever they arrive (Basic on a registry request, the token
+ * endpoint's GET or password grant). The secret is a password from the users file (bcrypt) or a
+ * personal access token ({@code berth_pat_…}) of that user.
+ *
+ * <ol>
+ *   <li>A client that has guessed wrong too often waits ({@link LoginThrottle}): refused before
+ *       any work, so a flood costs no bcrypt.
+ *   <li>Recently verified pairs answer from {@link CredentialCache} at once.
+ *   <li>Passwords are verified by bcrypt on a small bounded pool: when its queue is full the
+ *       answer is "busy, retry" rather than an ever longer wait for everyone.
+ *   <li>Personal access tokens are looked up by hash in the {@link AuthStore}.
+ * </ol>
+ */
+public final class CredentialChecker {
+  /** What a check found. */
+  public sealed interface Result {
+    record Ok(Identity identity) implements Result {}
+
+    /** Wrong user, password or token; also a removed user or a revoked token. */
+    record Refused() implements Result {}
+
+    /** Too many failures from this client or for this user: try again after {@code delay}. */
+    record Throttled(Duration delay) implements Result {}
+
+    /** Too many password checks queued: try again in a moment. */
+    record Busy() implements Result {}
+  }
+
+  private final Users users;
+  private final AuthStore store;
+  private final Executor bcrypt;
+  private final Executor storeWork;
+  private final LoginThrottle throttle;
+  private final Clock clock;
+  private final CredentialCache cache = new CredentialCache(Duration.ofMinutes(1), System::nanoTime);
+
+  /** The users in force; null while the users file is invalid. */
+  public interface Users {
+    dev.berth.server.auth.UsersFile current();
+  }
+
+  /**
+   * @param bcrypt a bounded pool: it rejects work when full (see {@code Executors} setup in the server)
+   * @param storeWork threads that may block on the auth store
+   */
+  public CredentialChecker(Users users, AuthStore store, Executor bcrypt, Executor storeWork,
+      LoginThrottle throttle, Clock clock) {
+    this.users = users;
+    this.store = store;
+    this.bcrypt = bcrypt;
+    this.storeWork = storeWork;
+    this.throttle = throttle;
+    this.clock = clock;
+  }
+
+  /** Forgets every verified pair: users, tokens or revocations changed. */
+  public void forgetVerified() {
+    cache.clear();
+  }
+
+  public CompletionStage<Result> check(String user, String secret, String address) {
+    Duration wait = throttle.waitFor(user, address);
+    if (!wait.isZero()) {
+      return CompletableFuture.completedFuture(new Result.Throttled(wait));
+    }
+    // first the users in force: a changed file drops the cache before it is consulted
+    UsersFile current = users.current();
+    if (current == null) {
+      return CompletableFuture.completedFuture(new Result.Refused());
+    }
+    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+    Identity cached = cache.get(user, bytes);
+    if (cached != null) {
+      return CompletableFuture.completedFuture(new Result.Ok(cached));
+    }
+    Executor executor = TokenSecrets.isPersonal(secret) ? storeWork : bcrypt;
+    try {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          Identity identity = TokenSecrets.isPersonal(secret)
+              ? personalToken(current, user, secret)
+              : current.verify(user, bytes) ? Identity.user(user) : null;
+          if (identity == null) {
+            throttle.failed(user, address);
+            return (Result) new Result.Refused();
+          }
+          throttle.succeeded(user, address);
+          if (current == users.current()) {
+            cache.put(user, bytes, identity);
+          }
+          return new Result.Ok(identity);
+        } finally {
+          Arrays.fill(bytes, (byte) 0);
+        }
+      }, executor);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.completedFuture(new Result.Busy());
+    }
+  }
+
+  private Identity personalToken(UsersFile current, String user, String secret) {
+    Optional<StoredToken> found = store.findByHash(TokenSecrets.hash(secret));
+    Instant now = clock.instant();
+    if (found.isEmpty()) {
+      return null;
+    }
+    StoredToken t = found.get();
+    if (t.kind() != StoredToken.Kind.PERSONAL || !t.activeAt(now) || !t.subject().equals(user)
+        || !current.contains(user)) {
+      return null;
+    }
+    store.touch(t.id(), now);
+    return new Identity(user, limits(t), t.id());
+  }
+
+  /** A stored token's scope patterns (written by Berth, so they parse). */
+  public static List<ScopePattern> limits(StoredToken t) {
+    List<ScopePattern> limits = new ArrayList<>();
+    for (String s : t.scopes()) {
+      limits.add(ScopePattern.parse(s));
+    }
+    return limits;
+  }
+}
