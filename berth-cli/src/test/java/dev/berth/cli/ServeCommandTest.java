@@ -49,6 +49,28 @@ class ServeCommandTest {
   }
 
   @Test
+  void aNamedUsersFileThatDoesNotExistIsAnErrorNotANewAdmin() {
+    Path typo = home.resolve("etc/htpaswd");
+    int code = berth().run("serve", "--listen", "127.0.0.1:0", "--htpasswd", typo.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("Error: users file " + typo + " does not exist")
+        .doesNotContain("\n\t").endsWith(")\n");
+    assertThat(typo).doesNotExist();
+    assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("admin");
+  }
+
+  @Test
+  void badAuthModeAndMissingRulesFileAreOneLineErrors() {
+    assertThat(berth().run("serve", "--auth", "kerberos")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("Error: invalid auth mode 'kerberos' (expected token, basic or none)\n");
+    err.reset();
+    Path rules = home.resolve("no-rules.yml");
+    assertThat(berth().run("serve", "--listen", "127.0.0.1:0", "--rules", rules.toString())).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: rules file " + rules + " does not exist\n");
+  }
+
+  @Test
   void portInUseIsOneLineError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int code = berth().run("serve", "--listen", "127.0.0.1:" + taken.getLocalPort());

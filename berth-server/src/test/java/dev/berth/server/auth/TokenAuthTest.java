@@ -295,6 +295,100 @@ class TokenAuthTest {
     assertThat(get("/v2/team/app/tags/list", null).statusCode()).isEqualTo(401);
   }
 
+  /** A client connecting from its own loopback address: throttling counts per address. */
+  static HttpClient clientFrom(String address) throws Exception {
+    return HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(address)).build();
+  }
+
+  static HttpResponse<String> tokenFrom(HttpClient client, String user, String password) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(base + "/token?service=berth"))
+        .header("Authorization", basic(user, password)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void passwordGuessingIsThrottledButTheRealUserGetsIn() throws Exception {
+    HttpClient guesser = clientFrom("127.0.0.7");
+    for (int i = 0; i < 6; i++) {
+      assertThat(tokenFrom(guesser, "alice", "guess " + i).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> slowed = tokenFrom(guesser, "alice", "alice-pw");
+    assertThat(slowed.statusCode()).isEqualTo(429);
+    assertThat(slowed.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
+    assertThat(slowed.body()).contains("TOOMANYREQUESTS").doesNotContain("alice-pw");
+    // Basic on the registry API is throttled alike
+    HttpResponse<String> api = guesser.send(HttpRequest.newBuilder(URI.create(base + "/v2/team/app/tags/list"))
+        .header("Authorization", basic("alice", "alice-pw")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(api.statusCode()).isEqualTo(429);
+    assertThat(api.headers().firstValue("Retry-After")).isPresent();
+
+    assertThat(tokenFrom(clientFrom("127.0.0.8"), "alice", "alice-pw").statusCode()).isEqualTo(200);
+    Thread.sleep(1100); // the first wait is a second: then the right password works from there too
+    assertThat(tokenFrom(guesser, "alice", "alice-pw").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownUsersTakeAsLongAsKnownOnes() throws Exception {
+    // a user with the usual cost (bcrypt cost 10); unknown names are checked against a dummy of that cost
+    UsersFileEditor.put(users, "erin", "erin-pw".toCharArray(), 10, false, false);
+    Thread.sleep(1100);
+    HttpClient client = clientFrom("127.0.0.9");
+    tokenFrom(client, "erin", "warm-up");
+    long known = 0;
+    long unknown = 0;
+    for (int i = 0; i < 4; i++) {
+      long t0 = System.nanoTime();
+      assertThat(tokenFrom(client, "erin", "wrong " + i).statusCode()).isEqualTo(401);
+      long t1 = System.nanoTime();
+      assertThat(tokenFrom(client, "nobody-" + i, "wrong").statusCode()).isEqualTo(401);
+      long t2 = System.nanoTime();
+      known += t1 - t0;
+      unknown += t2 - t1;
+    }
+    // the same bcrypt work either way: without the dummy check an unknown name answers ~1000x faster
+    assertThat((double) unknown / known).as("unknown %d ms vs known %d ms", unknown / 1_000_000, known / 1_000_000)
+        .isBetween(0.5, 2.0);
+  }
+
+  @Test
+  void aKeyRotationOnARunningServerKeepsIssuedTokensWorking() throws Exception {
+    String before = token("alice", "alice-pw", "repository:team/rotate:pull");
+    String oldKid = SignedJWT.parse(before).getHeader().getKeyID();
+    SigningKeys.rotate(dir.resolve("data/auth"), Instant.now());
+    Thread.sleep(1200); // picked up within a second
+    String after = token("alice", "alice-pw", "repository:team/rotate:pull");
+    assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isNotEqualTo(oldKid);
+    assertThat(get("/v2/team/rotate/tags/list", bearer(before)).statusCode()).isEqualTo(404);
+    assertThat(get("/v2/team/rotate/tags/list", bearer(after)).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void ruleChangesApplyWithoutARestart(@TempDir Path own) throws Exception {
+    Path ownUsers = Htpasswd.create(own.resolve("htpasswd"), "frank", "frank-pw");
+    Path rules = AccessRulesFile.write(own.resolve("rules.yml"), """
+        rules:
+          - repositories: ["**"]
+            users: [frank]
+            actions: [pull]
+        """);
+    ByteArrayOutputStream ownLog = new ByteArrayOutputStream();
+    try (RegistryServer second = RegistryServer.start(new ServerConfig("127.0.0.1", 0, own.resolve("data"), ownUsers, true)
+        .withAuth(AuthSettings.of(AuthSettings.Mode.BASIC).withUsersFileGiven(true).withRulesFile(rules)),
+        new PrintStream(ownLog, true, StandardCharsets.UTF_8))) {
+      URI upload = URI.create("http://127.0.0.1:" + second.port() + "/v2/a/b/blobs/uploads/");
+      HttpRequest post = HttpRequest.newBuilder(upload).header("Authorization", basic("frank", "frank-pw"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build();
+      assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+      AccessRulesFile.write(rules, "rules:\n  - repositories: [\"**\"]\n    users: [frank]\n    actions: [pull, push]\n");
+      Thread.sleep(1200);
+      assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+      // a broken edit keeps the rules in force and says so in one line
+      AccessRulesFile.write(rules, "rules: [\n");
+      Thread.sleep(1200);
+      assertThat(http.send(post, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+      assertThat(ownLog.toString(StandardCharsets.UTF_8)).contains("is invalid, keeping the previous version");
+    }
+  }
+
   private static JWTClaimsSet claims(String sub, String iss, String aud, Instant exp) {
     return new JWTClaimsSet.Builder().subject(sub).issuer(iss).audience(aud).expirationTime(Date.from(exp))
         .notBeforeTime(Date.from(exp.minusSeconds(600))).issueTime(Date.from(exp.minusSeconds(600)))
