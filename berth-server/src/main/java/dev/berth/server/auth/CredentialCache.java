@@ -26,7 +26,7 @@ final class CredentialCache {
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
   /** Keyed by the salted hash itself: a user may have several secrets in use (a password, tokens). */
-  private record Entry(Identity identity, long expiresAt) {}
+  private record Entry(Identity identity, Object users, long expiresAt) {}
 
   CredentialCache(Duration ttl, LongSupplier nanoClock) {
     new SecureRandom().nextBytes(salt);
@@ -34,33 +34,30 @@ final class CredentialCache {
     this.clock = nanoClock;
   }
 
-  /** The identity these credentials were found to be, or null when not (or no longer) known. */
-  Identity get(String user, byte[] secret) {
+  /**
+   * The identity these credentials were found to be, or null when not (or no longer) known.
+   *
+   * @param users the users in force: an entry verified against other users (the file changed
+   *     since) does not count, whichever thread noticed the change first
+   */
+  Identity get(String user, byte[] secret, Object users) {
     String key = key(user, secret);
     Entry e = entries.get(key);
     if (e == null) {
       return null;
     }
-    if (clock.getAsLong() - e.expiresAt > 0) {
+    if (clock.getAsLong() - e.expiresAt > 0 || e.users != users) {
       entries.remove(key, e);
       return null;
     }
     return e.identity;
   }
 
-  boolean contains(String user, byte[] secret) {
-    return get(user, secret) != null;
-  }
-
-  void put(String user, byte[] secret, Identity identity) {
+  void put(String user, byte[] secret, Identity identity, Object users) {
     if (entries.size() >= MAX_ENTRIES) {
       entries.clear();
     }
-    entries.put(key(user, secret), new Entry(identity, clock.getAsLong() + ttlNanos));
-  }
-
-  void put(String user, byte[] secret) {
-    put(user, secret, Identity.user(user));
+    entries.put(key(user, secret), new Entry(identity, users, clock.getAsLong() + ttlNanos));
   }
 
   void clear() {

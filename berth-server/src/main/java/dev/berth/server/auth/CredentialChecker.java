@@ -87,7 +87,7 @@ public final class CredentialChecker {
       return CompletableFuture.completedFuture(new Result.Refused());
     }
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-    Identity cached = cache.get(user, bytes);
+    Identity cached = cache.get(user, bytes, current);
     if (cached != null) {
       return CompletableFuture.completedFuture(new Result.Ok(cached));
     }
@@ -103,9 +103,7 @@ public final class CredentialChecker {
             return (Result) new Result.Refused();
           }
           throttle.succeeded(user, address);
-          if (current == users.current()) {
-            cache.put(user, bytes, identity);
-          }
+          cache.put(user, bytes, identity, current);
           return new Result.Ok(identity);
         } finally {
           Arrays.fill(bytes, (byte) 0);
