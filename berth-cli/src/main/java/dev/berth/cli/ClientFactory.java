@@ -4,7 +4,7 @@ import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
 import dev.berth.client.registry.RegistryClient;
-import dev.berth.client.registry.RegistryTransport;
+import dev.berth.client.registry.TransportOptions;
 import dev.berth.client.store.ImageStore;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.model.Reference;
@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
  * registry, the {@link Authenticator}.
  */
 final class ClientFactory {
-  private static final HttpClient HTTP = RegistryTransport.newHttpClient();
 
   /** {@code $XDG_DATA_HOME/berth/images}: an OCI image layout. */
   static ImageStore imageStore(CliContext context) throws IOException {
@@ -24,9 +23,11 @@ final class ClientFactory {
   }
 
   /** A client for the image's repository, authenticating as docker would; {@code push} asks for push access too. */
-  static RegistryClient registryClient(CliContext context, Reference image, boolean push) {
+  static RegistryClient registryClient(CliContext context, Reference image, boolean push, TransportOptions options) {
     RegistryEndpoint endpoint = endpointFor(image);
-    return new RegistryClient(HTTP, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint), push);
+    HttpClient http = options.newHttpClient();
+    return new RegistryClient(http, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint, http), push,
+        options);
   }
 
   /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
@@ -40,11 +41,11 @@ final class ClientFactory {
    * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), answering
    * Basic and Bearer challenges.
    */
-  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint) {
+  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint, HttpClient http) {
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
     try {
-      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), HTTP);
+      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), http);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());

@@ -9,6 +9,7 @@ import dev.berth.model.Reference;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -18,6 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pull", description = "Download an image from a registry")
 final class PullCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @Mixin TransportArgs transport = new TransportArgs();
 
   @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]")
   String image;
@@ -31,7 +34,7 @@ final class PullCommand implements Callable<Integer> {
     Reference ref = ImageArgs.parse(image);
     try {
       ImageStore store = ClientFactory.imageStore(context);
-      RegistryClient client = ClientFactory.registryClient(context, ref, false);
+      RegistryClient client = ClientFactory.registryClient(context, ref, false, transport.options(context));
       new Puller(store, client, context.out()::println).pull(ref);
       return 0;
     } catch (RegistryException e) {

@@ -9,6 +9,7 @@ import dev.berth.model.Reference;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -18,6 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "push", description = "Upload an image to a registry")
 final class PushCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @Mixin TransportArgs transport = new TransportArgs();
 
   @Parameters(index = "0", paramLabel = "NAME[:TAG]")
   String image;
@@ -32,7 +35,7 @@ final class PushCommand implements Callable<Integer> {
     try {
       ImageStore store = ClientFactory.imageStore(context);
       StoredImage stored = ImageArgs.named(store, ref);
-      RegistryClient client = ClientFactory.registryClient(context, ref, true);
+      RegistryClient client = ClientFactory.registryClient(context, ref, true, transport.options(context));
       new Pusher(store, client, context.out()::println).push(stored, ref);
       return 0;
     } catch (RegistryException e) {

@@ -79,7 +79,15 @@ public final class DockerCredentials {
     if (helper == null && root.get("credsStore") instanceof String store && !store.isEmpty()) {
       helper = store;
     }
-    return helper == null ? new FileCredentialStore(file) : new CredentialHelperStore(helper, launcher);
+    if (helper == null) {
+      return new FileCredentialStore(file);
+    }
+    try {
+      return new CredentialHelperStore(helper, launcher);
+    } catch (IllegalArgumentException e) {
+      // "../x" and the like: never run, and said in one line rather than as a crash
+      throw new IOException(e.getMessage() + " (in " + file.path() + ")");
+    }
   }
 
   /**

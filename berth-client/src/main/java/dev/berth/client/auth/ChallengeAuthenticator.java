@@ -2,6 +2,7 @@ package dev.berth.client.auth;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.http.BoundedBody;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
 import java.io.IOException;
@@ -217,7 +218,7 @@ public final class ChallengeAuthenticator implements Authenticator {
     request.timeout(TIMEOUT).header("Accept", "application/json");
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = BoundedBody.send(http, request.build(), BoundedBody.SMALL); // a token, never an endless body
     } catch (IOException e) {
       throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,
           "cannot get a token for " + registry.host() + " from " + realm.getAuthority() + ": "

@@ -1,6 +1,7 @@
 package dev.berth.client.auth;
 
 import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.http.BoundedBody;
 import dev.berth.credentials.Credentials;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -90,7 +91,7 @@ public final class LoginCheck {
       request.header("Authorization", authorization);
     }
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return BoundedBody.send(http, request.build(), BoundedBody.SMALL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,
