@@ -38,7 +38,8 @@ final class LogoutCommand implements Callable<Integer> {
     String key = RegistryHosts.configKey(server);
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
-    revokeStoredToken(key, credentials);
+    // looked up quietly: a helper that fails here is reported once, by the erase below
+    revokeStoredToken(key, DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> { }));
     boolean removed;
     try {
       removed = credentials.erase(key);

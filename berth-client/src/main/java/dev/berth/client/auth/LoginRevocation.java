@@ -1,6 +1,7 @@
 package dev.berth.client.auth;
 
 import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.http.BoundedBody;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -92,7 +93,7 @@ public final class LoginRevocation {
 
   private HttpResponse<byte[]> send(RegistryEndpoint registry, HttpRequest.Builder request) throws AuthenticationException {
     try {
-      return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return BoundedBody.send(http, request.timeout(TIMEOUT).build(), BoundedBody.SMALL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE, "interrupted while revoking the login at " + registry.host());
