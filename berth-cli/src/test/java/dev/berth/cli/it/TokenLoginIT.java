@@ -138,6 +138,10 @@ class TokenLoginIT extends WithBerthServe {
         "oci-archive:" + archive + ":v1", "docker://" + host + "/team/skopeo:password"), ""));
     ok(cli.exec(List.of("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", user + ":" + pat,
         "oci-archive:" + archive + ":v1", "docker://" + host + "/team/skopeo:pat"), ""));
+    for (String secret : List.of(password, pat)) { // and pulls with either
+      ok(cli.exec(List.of("skopeo", "copy", "--src-tls-verify=false", "--src-creds", user + ":" + secret,
+          "docker://" + host + "/team/skopeo:password", "oci:" + dir.resolve("skopeo-pull-" + secret.length()) + ":v1"), ""));
+    }
     BerthCli.Result outside = cli.exec(List.of("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", user + ":" + pat,
         "oci-archive:" + archive + ":v1", "docker://" + host + "/elsewhere/skopeo:pat"), "");
     assertThat(outside.exitCode()).as("the token is limited to team/**: " + outside).isNotZero();
@@ -161,7 +165,10 @@ class TokenLoginIT extends WithBerthServe {
         ok(podman.run("push", "--tls-verify=false", "--authfile", auth.toString(), host + "/team/skopeo:password",
             "docker://" + host + "/team/podman:" + secret.length()));
       }
+      // and with what docker stored: the identity token
       ok(podman.run("pull", "--tls-verify=false", "--authfile", authfile.toString(), host + "/team/skopeo:identity"));
+      ok(podman.run("push", "--tls-verify=false", "--authfile", authfile.toString(), host + "/team/skopeo:identity",
+          "docker://" + host + "/team/podman:identity"));
     }
 
     // revoked, the token stops working (a running server notices within a second)
