@@ -23,6 +23,8 @@ public enum ErrorCode {
   DENIED(403, "requested access to the resource is denied"),
   UNSUPPORTED(405, "the operation is unsupported"),
   TOOMANYREQUESTS(429, "too many requests"),
+  /** Distribution's code for a registry that cannot take the request now (overloaded). */
+  UNAVAILABLE(503, "service unavailable"),
   RANGE_INVALID(416, "invalid content range"),
   PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
   MANIFEST_TOO_LARGE(413, "manifest too large"),

@@ -3,12 +3,17 @@ package dev.berth.server;
 import dev.berth.server.auth.AccessController;
 import dev.berth.server.auth.AdminBootstrap;
 import dev.berth.server.auth.BasicAccessController;
+import dev.berth.server.http.BodyRate;
+import dev.berth.server.http.ConnectionGuard;
 import dev.berth.server.http.ErrorMapper;
+import dev.berth.server.http.HealthCheck;
 import dev.berth.server.http.ReadSizingTransport;
 import dev.berth.server.http.RegistryRequestHandler;
+import dev.berth.server.http.SafeLogging;
 import dev.berth.server.storage.RegistryStorage;
 import dev.berth.server.storage.StorageLayout;
 import dev.berth.server.storage.StorageLock;
+import dev.berth.server.storage.UploadLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -68,8 +73,10 @@ public final class RegistryServer implements AutoCloseable {
     } catch (StorageLock.BusyException e) {
       throw new ServerStartException(e.getMessage(), e);
     }
+    SafeLogging.prepare();
+    ServerLimits limits = config.limits();
     try {
-      storage = RegistryStorage.open(config.storage());
+      storage = RegistryStorage.open(config.storage(), new UploadLimits(limits.uploadsPerUser(), limits.uploadsTotal()));
       adminPassword = AdminBootstrap.ensureUsersFile(config.htpasswd());
       int purged = storage.uploads().purge(config.uploadMaxAge());
       if (purged > 0) {
@@ -95,8 +102,9 @@ public final class RegistryServer implements AutoCloseable {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
     Vertx vertx = Vertx.builder().with(vertxOptions).withTransport(new ReadSizingTransport()).build();
     ErrorMapper errors = new ErrorMapper(out);
-    RegistryRequestHandler handler =
-        new RegistryRequestHandler(vertx, storage, access, errors, config.deleteEnabled(), uploadWorkers);
+    RegistryRequestHandler handler = new RegistryRequestHandler(vertx, storage, access, errors,
+        config.deleteEnabled(), uploadWorkers, new BodyRate(limits.minBodyRate(), limits.bodyRateWindow()));
+    ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.headerTimeout(), errors, out);
     List<HttpServer> servers = new ArrayList<>();
     int port;
     try {
@@ -105,7 +113,7 @@ public final class RegistryServer implements AutoCloseable {
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       int asked = config.port() == 0 ? -1 : config.port();
       for (int i = 0; i < instances; i++) {
-        servers.add(listen(vertx, handler, config.host(), asked));
+        servers.add(listen(vertx, handler, guard, config.host(), asked));
       }
       port = servers.getFirst().actualPort();
     } catch (Exception e) {
@@ -166,8 +174,8 @@ public final class RegistryServer implements AutoCloseable {
     }
   }
 
-  private static HttpServer listen(Vertx vertx, RegistryRequestHandler handler, String host, int port)
-      throws InterruptedException, ExecutionException {
+  private static HttpServer listen(Vertx vertx, RegistryRequestHandler handler, ConnectionGuard guard, String host,
+      int port) throws InterruptedException, ExecutionException {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)
@@ -181,8 +189,10 @@ public final class RegistryServer implements AutoCloseable {
         .setHandle100ContinueAutomatically(false)
         .setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options).requestHandler(handler).listen()
-        .toCompletionStage().toCompletableFuture().get();
+    return vertx.createHttpServer(options)
+        .connectionHandler(guard::connected)
+        .requestHandler(HealthCheck.orElse(guard.requests(handler)))
+        .listen().toCompletionStage().toCompletableFuture().get();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param gcInterval run garbage collection this often while serving; null: never (the default).
  *     Its safety window is {@code uploadMaxAge}: a push cannot take longer than its session lives,
  *     so no blob a push is still building on is ever collected.
+ * @param limits what one client may hold (connections, header time, body rate, upload sessions);
+ *     null: {@link ServerLimits#DEFAULTS}
  */
 public record ServerConfig(
     String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge,
-    Duration gcInterval) {
+    Duration gcInterval, ServerLimits limits) {
 
   public static final Duration DEFAULT_UPLOAD_MAX_AGE = Duration.ofHours(24);
 
@@ -41,21 +43,34 @@ public record ServerConfig(
     if (gcInterval != null && (gcInterval.isNegative() || gcInterval.isZero())) {
       gcInterval = null;
     }
+    if (limits == null) {
+      limits = ServerLimits.DEFAULTS;
+    }
+  }
+
+  /** With the default limits. */
+  public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled,
+      Duration uploadMaxAge, Duration gcInterval) {
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, null);
+  }
+
+  public ServerConfig withLimits(ServerLimits newLimits) {
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, newLimits);
   }
 
   /** Without online garbage collection. */
   public ServerConfig(
       String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge) {
-    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, null);
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, null, null);
   }
 
   /** With the default upload age and no online garbage collection. */
   public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled) {
-    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE, null);
+    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE, null, null);
   }
 
   /** Deletion enabled, users file in the storage directory, defaults for the rest. */
   public static ServerConfig of(String host, int port, Path storage) {
-    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE, null);
+    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE, null, null);
   }
 }
