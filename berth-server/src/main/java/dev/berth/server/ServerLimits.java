@@ -24,8 +24,8 @@ public record ServerLimits(
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(15);
   public static final long DEFAULT_MIN_BODY_RATE = 1024;
   public static final Duration DEFAULT_BODY_RATE_WINDOW = Duration.ofSeconds(30);
-  public static final int DEFAULT_UPLOADS_PER_USER = 100;
-  public static final int DEFAULT_UPLOADS_TOTAL = 10_000;
+  public static final int DEFAULT_UPLOADS_PER_USER = dev.berth.server.storage.UploadLimits.DEFAULTS.perUser();
+  public static final int DEFAULT_UPLOADS_TOTAL = dev.berth.server.storage.UploadLimits.DEFAULTS.total();
 
   /** Every limit at its default. */
   public static final ServerLimits DEFAULTS = new ServerLimits(0, DEFAULT_HEADER_TIMEOUT, DEFAULT_MIN_BODY_RATE,
