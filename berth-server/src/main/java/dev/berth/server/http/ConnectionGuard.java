@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps hostile connections from taking the server: a limit on open connections and a deadline
@@ -54,6 +55,7 @@ public final class ConnectionGuard {
   /** Connections past the limit that may still ask for health. */
   public static final int HEALTH_RESERVE = 8;
   static final Duration RESERVE_HEADER_TIMEOUT = Duration.ofSeconds(2);
+  private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
   /** Vert.x's names in an HTTP/1.x pipeline. */
   static final String DECODER = "httpDecoder";
   static final String VERTX_HANDLER = "handler";
@@ -65,7 +67,8 @@ public final class ConnectionGuard {
   private final PrintStream log;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicBoolean warnedPipeline = new AtomicBoolean();
-  private final AtomicBoolean warnedLimit = new AtomicBoolean();
+  /** When the limit was last reported (System.nanoTime, 0: never): once a minute at most. */
+  private final AtomicLong lastWarned = new AtomicLong();
 
   public ConnectionGuard(int maxConnections, Duration headerTimeout, ErrorMapper errors, PrintStream log) {
     this.maxConnections = maxConnections;
@@ -96,11 +99,11 @@ public final class ConnectionGuard {
       return;
     }
     boolean reserve = n > maxConnections;
-    if (reserve && warnedLimit.compareAndSet(false, true)) {
+    long now = System.nanoTime();
+    long last = lastWarned.get();
+    if (reserve && (last == 0 || now - last > WARN_EVERY_NANOS) && lastWarned.compareAndSet(last, now)) {
       log.println("warning: " + maxConnections + " connections open (the limit, --max-connections):"
           + " refusing more with 503 until some close");
-    } else if (!reserve) {
-      warnedLimit.set(false);
     }
     Tracker tracker = new Tracker(channel, reserve ? min(RESERVE_HEADER_TIMEOUT, headerTimeout) : headerTimeout,
         reserve);
