@@ -103,4 +103,3 @@ start_upload() {  # repo → absolute upload URL
 }
 
 with_digest() { case "$1" in *\?*) printf '%s&digest=%s' "$1" "$2" ;; *) printf '%s?digest=%s' "$1" "$2" ;; esac; }
-
