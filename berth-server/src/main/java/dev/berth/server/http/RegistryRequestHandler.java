@@ -99,7 +99,7 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
     String repository = hasName(match) ? match.group("name") : null;
     String from = repository != null && "POST".equals(request.method().name()) ? request.getParam("from") : null;
     AccessRequest needed = AccessRequest.derive(request.getHeader("Authorization"), request.method().name(),
-        repository, route.catalog(), from,
+        repository, route.catalog(), route.uploadSession(), from,
         request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress(),
         request.getHeader("Host"));
     Route chosen = route;

@@ -6,6 +6,8 @@ import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
+import dev.berth.server.auth.AuthSettings;
+import dev.berth.testkit.AccessRulesFile;
 import dev.berth.testkit.Htpasswd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -65,7 +67,9 @@ class OnlineGarbageCollectionTest {
     String auth = "Basic " + Base64.getEncoder().encodeToString("gc:gc-pw".getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("data"), users, true,
-        Duration.ofHours(24), Duration.ofMillis(200));
+        Duration.ofHours(24), Duration.ofMillis(200))
+        .withAuth(AuthSettings.of(AuthSettings.Mode.BASIC).withUsersFileGiven(true)
+            .withRulesFile(AccessRulesFile.permissive(dir.resolve("rules.yml"))));
     try (RegistryServer server = RegistryServer.start(config, new PrintStream(log, true, StandardCharsets.UTF_8))) {
       String base = "http://127.0.0.1:" + server.port();
       Digest config1 = push(base, auth, "{}".getBytes(StandardCharsets.UTF_8));
