@@ -26,7 +26,7 @@ final class ClientFactory {
   /** A client for the image's repository, authenticating as docker would; {@code push} asks for push access too. */
   static RegistryClient registryClient(CliContext context, Reference image, boolean push) {
     RegistryEndpoint endpoint = endpointFor(image);
-    return new RegistryClient(HTTP, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint), push);
+    return new RegistryClient(HTTP, endpoint, image.path(), authenticatorFor(context, image.domain(), image.path(), endpoint), push);
   }
 
   /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
@@ -37,14 +37,14 @@ final class ClientFactory {
   /**
    * The authenticator for {@code domain} (an image reference's domain as docker normalises it,
    * {@code docker.io} for Docker Hub), talking to {@code endpoint}: credentials found the way
-   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), answering
-   * Basic and Bearer challenges.
+   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), a
+   * repository-scoped key first, answering Basic and Bearer challenges.
    */
-  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint) {
-    DockerCredentials credentials =
-        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+  private static Authenticator authenticatorFor(CliContext context, String domain, String repository,
+      RegistryEndpoint endpoint) {
+    DockerCredentials credentials = CredentialsCommand.credentials(context);
     try {
-      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), HTTP);
+      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain, repository), HTTP);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());

@@ -3,8 +3,10 @@ package dev.berth.cli;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.credentials.RegistryHosts;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -21,15 +23,22 @@ final class LogoutCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry, e.g. localhost:5000")
   private String server;
 
+  @Option(names = "--all", description = "Log out from every registry Berth finds credentials for (config.json,"
+      + " its credential helpers, Berth's encrypted store).")
+  private boolean all;
+
   public LogoutCommand(CliContext context) {
     this.context = context;
   }
 
   @Override
   public Integer call() {
-    String key = RegistryHosts.configKey(server);
     DockerCredentials credentials =
-        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+        CredentialsCommand.credentials(context);
+    if (all) {
+      return logoutAll(credentials);
+    }
+    String key = RegistryHosts.configKey(server);
     boolean removed;
     try {
       removed = credentials.erase(key);
@@ -37,6 +46,25 @@ final class LogoutCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     context.out().println(removed ? "Removing login credentials for " + key : "Not logged in to " + key);
+    return 0;
+  }
+
+  private int logoutAll(DockerCredentials credentials) {
+    if (server != null) {
+      throw new UserError("--all logs out from every registry; give no SERVER with it", 2);
+    }
+    List<String> removed;
+    try {
+      removed = credentials.eraseAll();
+    } catch (IOException e) {
+      throw new UserError(e.getMessage());
+    }
+    for (String key : removed) {
+      context.out().println("Removing login credentials for " + key);
+    }
+    if (removed.isEmpty()) {
+      context.out().println("Not logged in to any registry");
+    }
     return 0;
   }
 }

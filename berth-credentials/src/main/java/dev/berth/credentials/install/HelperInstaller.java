@@ -156,8 +156,8 @@ public final class HelperInstaller {
       flags.remove("-Xshare:auto"); // the AOT cache replaces it, and the JVM refuses both
       // a cache the JDK no longer matches (an in-place JDK update) is ignored: silently, not on
       // every docker command's stderr
-      flags.add("-Xlog:aot*=off");
-      flags.add("-Xlog:cds*=off");
+      flags.add("-Xlog:aot*=off:stderr");
+      flags.add("-Xlog:cds*=off:stderr");
     }
     return flags;
   }
