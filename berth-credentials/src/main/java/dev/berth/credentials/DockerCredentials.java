@@ -221,7 +221,8 @@ public final class DockerCredentials {
    * Forgets a registry everywhere docker might have put it: its helper and {@code credsStore}
    * (each asked for what it holds first, so forms that were never stored draw no error), Berth's
    * store, and the file (every {@code auths} entry for the host, legacy URL forms included). A
-   * {@code credHelpers} entry naming {@code berth} goes too; other helpers' entries stay.
+   * {@code credHelpers} entry a login added goes too (one naming {@code berth}, or repeating
+   * {@code credsStore}); an entry for another helper is the user's setting and stays.
    *
    * @return whether anything was removed
    */
@@ -249,7 +250,7 @@ public final class DockerCredentials {
       removed |= eraseFromVault(candidates, false);
     }
     removed |= new FileCredentialStore(file).erase(key);
-    forgetBerthHelperEntry(key);
+    forgetAddedHelperEntry(key);
     return removed;
   }
 
@@ -503,14 +504,16 @@ public final class DockerCredentials {
     return removed;
   }
 
-  private void forgetBerthHelperEntry(String key) throws IOException {
-    if (!(file.read().get("credHelpers") instanceof Map<?, ?> helpers)
-        || !VaultCredentialStore.HELPER_NAME.equals(helpers.get(key))) {
+  // The credHelpers entry a login added: one naming Berth's store, or one that only repeats
+  // credsStore (for containers-image). An entry for another helper is the user's own setting.
+  private void forgetAddedHelperEntry(String key) throws IOException {
+    Map<String, Object> current = file.read();
+    if (!(current.get("credHelpers") instanceof Map<?, ?> helpers) || !isAddedEntry(current, helpers.get(key))) {
       return;
     }
     file.update(root -> {
       Map<String, Object> all = map(root, "credHelpers");
-      if (!VaultCredentialStore.HELPER_NAME.equals(all.get(key))) {
+      if (!isAddedEntry(root, all.get(key))) {
         return false;
       }
       all.remove(key);
@@ -519,6 +522,10 @@ public final class DockerCredentials {
       }
       return true;
     });
+  }
+
+  private static boolean isAddedEntry(Map<String, Object> root, Object helper) {
+    return helper != null && (helper.equals(VaultCredentialStore.HELPER_NAME) || helper.equals(credsStore(root)));
   }
 
   private boolean usesVault(Map<String, Object> root) {
