@@ -130,6 +130,23 @@ class BerthStoreInteropTest {
   }
 
   @Test
+  void theFirstLoginInstallsTheHelperIntoLocalBinWhenThatIsOnPath() throws Exception {
+    Path localBin = home.resolve(".local/bin");
+    Path dockerOnly = ToolPath.create(home.resolve("docker-bin"), Map.of("docker", "docker-ce-cli")).directory();
+    env.put("PATH", localBin + ":" + dockerOnly);
+    LoginRun login = berth(BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin");
+    assertThat(login.exitCode()).as(login.err()).isZero();
+    assertThat(login.err()).isEqualTo("Installing docker-credential-berth in " + localBin
+        + " so that docker, skopeo and podman find logins in Berth's encrypted store...\n");
+    assertThat(localBin.resolve("docker-credential-berth")).isExecutable();
+    assertThat(config()).containsEntry("credsStore", "berth");
+    noFileUnderHomeHoldsThePassword();
+    dockerReadsTheManifest();
+    // once is enough
+    assertThat(berth(BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin").err()).isEmpty();
+  }
+
+  @Test
   void dockerLogsInThroughTheHelperWithCredsStoreAndWithCredHelpers() throws Exception {
     for (String wiring : List.of("{\"credsStore\": \"berth\"}", "{\"credHelpers\": {\"%s\": \"berth\"}}")) {
       config(wiring.formatted(registry.host()));

@@ -121,4 +121,30 @@ class CredentialHelperIT extends WithBerthServe {
       }
     }
   }
+
+  @Test
+  @Order(5)
+  void berthReadsWhatPodmanLoginWrote() throws Exception {
+    Path emptyDockerConfig = java.nio.file.Files.createDirectories(dir.resolve("no-docker-login"));
+    try (Podman podman = new Podman(dir.resolve("pl"))) {
+      BerthCli.Result login = podman.runWithInput(PASSWORD + "\n", "login", "--tls-verify=false", "-u", USER, "--password-stdin", host);
+      assertThat(login.exitCode()).as(login.toString()).isZero();
+      assertThat(podman.runtimeDir().resolve("containers/auth.json")).exists();
+
+      Map<String, String> env = new HashMap<>(cli.environment());
+      env.put("DOCKER_CONFIG", emptyDockerConfig.toString());
+      env.put("XDG_RUNTIME_DIR", podman.runtimeDir().toString());
+      assertThat(cli.run("rmi", host + "/helper/app:1").exitCode()).isZero();
+      Exec.Result pull = Exec.command(cli.command("pull", host + "/helper/app:1")).env(env).run();
+      assertThat(pull.exitCode()).as(pull.stdout() + pull.stderr()).isZero();
+
+      // and from REGISTRY_AUTH_FILE, which replaces the runtime directory's file
+      Path moved = dir.resolve("podman-auth.json");
+      java.nio.file.Files.move(podman.runtimeDir().resolve("containers/auth.json"), moved);
+      env.put("REGISTRY_AUTH_FILE", moved.toString());
+      assertThat(cli.run("rmi", host + "/helper/app:1").exitCode()).isZero();
+      Exec.Result again = Exec.command(cli.command("pull", host + "/helper/app:1")).env(env).run();
+      assertThat(again.exitCode()).as(again.stdout() + again.stderr()).isZero();
+    }
+  }
 }

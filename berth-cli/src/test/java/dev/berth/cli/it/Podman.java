@@ -87,6 +87,11 @@ final class Podman implements AutoCloseable {
     return runWithInput("", args);
   }
 
+  /** podman's XDG_RUNTIME_DIR: {@code podman login} writes {@code containers/auth.json} there. */
+  Path runtimeDir() {
+    return dir.resolve("xdg");
+  }
+
   /** Deletes the state (vfs layers hold read-only directories; the testkit opens them first). */
   @Override
   public void close() {
