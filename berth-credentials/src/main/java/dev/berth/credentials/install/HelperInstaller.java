@@ -1,6 +1,9 @@
 package dev.berth.credentials.install;
 
+import dev.berth.credentials.vault.AgentClient;
+import dev.berth.credentials.vault.Entry;
 import dev.berth.credentials.vault.HelperMain;
+import dev.berth.credentials.vault.Vault;
 import dev.berth.credentials.vault.LockedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,7 +35,7 @@ import java.util.stream.Stream;
  * DIR/docker-credential-berth                       a small sh launcher (0755), DIR on PATH (~/.local/bin)
  * $XDG_DATA_HOME/berth/helper/                      (~/.local/share/berth/helper)
  * ├── docker-credential-berth.jar                   the helper's classes only (package dev.berth.credentials.vault)
- * └── docker-credential-berth.aot                   a JDK 25 AOT cache trained on store/get/list/erase
+ * └── docker-credential-berth.aot                   a JDK 25 AOT cache trained on get through the agent
  * </pre>
  *
  * The jar is assembled from Berth's own classes, so the helper is a copy that a rebuild of
@@ -110,9 +113,9 @@ public final class HelperInstaller {
     writeAtomically(jar(), helperJar(), "rw-r--r--");
     boolean cached = false;
     if (withCache && supportsAotCache()) {
-      train();
-      cached = true;
-    } else {
+      cached = train();
+    }
+    if (!cached) {
       Files.deleteIfExists(cache());
     }
     Files.createDirectories(binDir);
@@ -203,12 +206,20 @@ public final class HelperInstaller {
     return bytes.toByteArray();
   }
 
-  // Runs the helper once on a throw-away store with -XX:AOTCacheOutput: the JVM records what the
-  // real calls load and link, and writes the cache when the run ends. Written aside, then renamed.
-  private void train() throws IOException {
+  // Runs the helper once with -XX:AOTCacheOutput against a throw-away store and its agent (made
+  // here, in other processes, so that only what a get through the agent loads is recorded); the JVM
+  // writes the cache when the run ends, aside, then it is renamed into place. Whether it worked.
+  private boolean train() throws IOException {
     Path scratch = Files.createTempDirectory(dataDir, ".training");
+    Path store = scratch.resolve("credentials");
     Path output = dataDir.resolve("." + CACHE + ".new");
+    AgentClient agent = AgentClient.forStore(store);
     try {
+      Vault.at(store, Vault.NO_KEY).store(new Entry(HelperMain.TRAINING_URL, "training", "not a secret"));
+      AgentClient.start(store, null, 60_000);
+      if (!agent.awaitRunning(30_000)) {
+        return false;
+      }
       Files.deleteIfExists(output);
       List<String> command = new ArrayList<>();
       command.add(javaHome.resolve("bin/java").toString());
@@ -226,18 +237,18 @@ public final class HelperInstaller {
       Process p = pb.start();
       if (!p.waitFor(Duration.ofMinutes(3).toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new IOException("training the helper's AOT cache took more than 3 minutes");
+        return false;
       }
       if (p.exitValue() != 0 || !Files.isRegularFile(output)) {
-        String log = Files.readString(scratch.resolve("training.log"), StandardCharsets.ISO_8859_1).strip();
-        throw new IOException("training the helper's AOT cache failed (exit " + p.exitValue() + "): "
-            + log.lines().reduce((a, b) -> b).orElse(""));
+        return false;
       }
       Files.move(output, cache(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while training the helper's AOT cache");
     } finally {
+      agent.stop();
       Files.deleteIfExists(output);
       deleteTree(scratch);
     }

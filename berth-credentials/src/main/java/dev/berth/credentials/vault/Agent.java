@@ -79,6 +79,7 @@ public final class Agent {
       }
       try {
         prepare();
+        lastRequest = System.currentTimeMillis(); // idle from now on: setting up may have taken a while
         Thread idle = Thread.ofPlatform().daemon().start(this::watchIdle);
         try {
           loop();

@@ -165,6 +165,7 @@ public final class AgentClient {
     private final RandomAccessFile reply;
 
     Watchdog(RandomAccessFile reply) {
+      super("berth-agent-watchdog");
       this.reply = reply;
       setDaemon(true);
     }

@@ -79,7 +79,7 @@ class AgentTest {
     Vault vault = Vault.at(store, Vault.NO_KEY);
     vault.store(new Entry("h:1", "alice", "one"));
     Map<String, String> env = env();
-    env.put("BERTH_AGENT_IDLE", "2");
+    env.put("BERTH_AGENT_IDLE", "3");
     assertThat(helper(env, "h:1", "get").exitCode()).isZero();
     assertThat(client.awaitRunning(20_000)).as("the helper started an agent").isTrue();
 
