@@ -79,13 +79,18 @@ public final class Agent {
       }
       try {
         prepare();
-        lastRequest = System.currentTimeMillis(); // idle from now on: setting up may have taken a while
-        Thread idle = Thread.ofPlatform().daemon().start(this::watchIdle);
-        try {
-          loop();
-        } finally {
-          idle.interrupt();
-          cleanUp();
+        // read-write, so the FIFO never reports end-of-file when a client closes it; and open
+        // before the pid file says we listen: a request written to a FIFO nobody has open is lost
+        try (RandomAccessFile requests = new RandomAccessFile(new File(dir, AgentClient.REQUESTS), "rw")) {
+          announce();
+          lastRequest = System.currentTimeMillis(); // idle from now on: setting up may have taken a while
+          Thread idle = Thread.ofPlatform().daemon().start(this::watchIdle);
+          try {
+            loop(requests);
+          } finally {
+            idle.interrupt();
+            cleanUp();
+          }
         }
       } finally {
         lock.release();
@@ -113,32 +118,32 @@ public final class Agent {
     requests.delete();
     mkfifo(List.of(requests));
     refill();
+  }
+
+  private void announce() throws IOException {
     Path pid = dir.toPath().resolve(AgentClient.PID);
     LockedFile.writeAtomically(pid, (ProcessHandle.current().pid() + " " + AgentClient.hostname() + "\n")
         .getBytes(StandardCharsets.US_ASCII));
   }
 
-  private void loop() throws IOException {
-    // read-write, so the FIFO never reports end-of-file when a client closes it
-    try (RandomAccessFile requests = new RandomAccessFile(new File(dir, AgentClient.REQUESTS), "rw")) {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      byte[] buffer = new byte[4096];
-      while (!stopping) {
-        int n = requests.read(buffer);
-        if (n < 0) {
-          return;
-        }
-        for (int i = 0; i < n; i++) {
-          if (buffer[i] == '\n') {
-            lastRequest = System.currentTimeMillis();
-            handle(line.toString(StandardCharsets.US_ASCII));
-            line.reset();
-            if (stopping) {
-              return;
-            }
-          } else if (line.size() < AgentClient.MAX_REQUEST) {
-            line.write(buffer[i]);
+  private void loop(RandomAccessFile requests) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    byte[] buffer = new byte[4096];
+    while (!stopping) {
+      int n = requests.read(buffer);
+      if (n < 0) {
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] == '\n') {
+          lastRequest = System.currentTimeMillis();
+          handle(line.toString(StandardCharsets.US_ASCII));
+          line.reset();
+          if (stopping) {
+            return;
           }
+        } else if (line.size() < AgentClient.MAX_REQUEST) {
+          line.write(buffer[i]);
         }
       }
     }
