@@ -5,7 +5,9 @@
 #
 # Docker starts the credential helper for every registry operation, so its start-up is what users
 # wait for. Both helpers answer `get` for a login stored in them beforehand; hyperfine runs each
-# N times (default 60) after 5 unmeasured runs and the script prints the medians side by side:
+# N times in all (default 60), in 6 rounds that alternate the order (the 2 cores are shared: load
+# that comes and goes then hits every line alike), after 5 unmeasured runs each, and the script
+# prints the medians over all runs side by side:
 #   berth (agent)      docker-credential-berth as installed by `berth helper install` (its AOT cache),
 #                      answered by the agent the first `get` started (the usual case)
 #   berth (no agent)   the same with BERTH_AGENT=off: the helper decrypts the store itself
@@ -70,10 +72,21 @@ a=$("$helper" get < "$work/url"); b=$(docker-credential-pass get < "$work/url")
 for _ in $(seq 100); do [ -f "$agent_pid_file" ] && break; sleep 0.1; done
 [ -f "$agent_pid_file" ] || { echo "helper-startup: the agent did not start" >&2; exit 1; }
 
-hyperfine --style basic --warmup 5 --runs "$runs" --export-json "$work/result.json" \
-  -n "berth (agent)" "$helper get < $work/url" \
-  -n "berth (no agent)" "BERTH_AGENT=off $helper get < $work/url" \
-  -n "pass" "docker-credential-pass get < $work/url" >&2
+rounds=6
+per_round=$(( (runs + rounds - 1) / rounds ))
+names=("berth (agent)" "berth (no agent)" "pass")
+cmds=("$helper get < $work/url" "BERTH_AGENT=off $helper get < $work/url" "docker-credential-pass get < $work/url")
+for round in $(seq "$rounds"); do
+  args=()
+  order=(0 1 2); [ $((round % 2)) -eq 0 ] && order=(2 1 0)
+  for i in "${order[@]}"; do args+=(-n "${names[$i]}" "${cmds[$i]}"); done
+  warm=0; [ "$round" -eq 1 ] && warm=5
+  hyperfine --style basic --warmup "$warm" --runs "$per_round" --export-json "$work/round-$round.json" "${args[@]}" >/dev/null
+  echo "helper-startup: round $round of $rounds done" >&2
+done
+jq -s '[.[].results[]] | group_by(.command) | map({command: .[0].command, times: (map(.times) | add | sort)})
+       | map(. + {median: (.times | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end),
+                   min: .times[0], max: .times[-1]}) | {results: .}' "$work"/round-*.json > "$work/result.json"
 
 median() { jq -r --arg n "$1" '.results[] | select(.command == $n) | .median * 1000' "$work/result.json"; }
 spread() { jq -r --arg n "$1" '.results[] | select(.command == $n) | "\(.min * 1000 | floor)–\(.max * 1000 | floor)"' "$work/result.json"; }
@@ -82,7 +95,7 @@ echo
 echo "helper-startup $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "command: $invocation"
 java_home=$(sed -n 's|^exec \([^ ]*\)/bin/java .*|\1|p' "$helper")
-echo "helper JDK: $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$java_home/release" 2>/dev/null); $runs runs each after 5 unmeasured"
+echo "helper JDK: $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$java_home/release" 2>/dev/null); $((per_round * rounds)) runs each in $rounds alternating rounds, after 5 unmeasured"
 printf '%-20s %12s %14s %12s\n' "get" "median (ms)" "min–max (ms)" "vs pass"
 for name in "berth (agent)" "berth (no agent)" "pass"; do
   m=$(median "$name")

@@ -320,9 +320,11 @@ public final class DockerCredentials {
           auths.put(key, marker);
           changed = true;
         }
-        if (!VaultCredentialStore.HELPER_NAME.equals(helpers.get(key))) {
-          helpers.put(key, VaultCredentialStore.HELPER_NAME);
-          changed = true;
+        for (String name : helperKeys(key)) {
+          if (!VaultCredentialStore.HELPER_NAME.equals(helpers.get(name))) {
+            helpers.put(name, VaultCredentialStore.HELPER_NAME);
+            changed = true;
+          }
         }
       }
       if (credsStore(root) == null && auths.values().stream().noneMatch(FileCredentialStore::holdsSecret)) {
@@ -438,9 +440,11 @@ public final class DockerCredentials {
         changed = true;
       }
       Map<String, Object> helpers = map(root, "credHelpers");
-      if (!helper.equals(helpers.get(key))) {
-        helpers.put(key, helper);
-        changed = true;
+      for (String name : helperKeys(key)) {
+        if (!helper.equals(helpers.get(name))) {
+          helpers.put(name, helper);
+          changed = true;
+        }
       }
       if (berth && credsStore(root) == null && auths.values().stream().noneMatch(FileCredentialStore::holdsSecret)) {
         root.put("credsStore", helper);
@@ -508,20 +512,30 @@ public final class DockerCredentials {
   // credsStore (for containers-image). An entry for another helper is the user's own setting.
   private void forgetAddedHelperEntry(String key) throws IOException {
     Map<String, Object> current = file.read();
-    if (!(current.get("credHelpers") instanceof Map<?, ?> helpers) || !isAddedEntry(current, helpers.get(key))) {
+    if (!(current.get("credHelpers") instanceof Map<?, ?> helpers)
+        || helperKeys(key).stream().noneMatch(k -> isAddedEntry(current, helpers.get(k)))) {
       return;
     }
     file.update(root -> {
       Map<String, Object> all = map(root, "credHelpers");
-      if (!isAddedEntry(root, all.get(key))) {
-        return false;
+      boolean changed = false;
+      for (String name : helperKeys(key)) {
+        if (isAddedEntry(root, all.get(name))) {
+          all.remove(name);
+          changed = true;
+        }
       }
-      all.remove(key);
       if (all.isEmpty()) {
         root.remove("credHelpers");
       }
-      return true;
+      return changed;
     });
+  }
+
+  // The credHelpers keys a login writes: docker's key, and for Docker Hub also "docker.io", the
+  // name containers-image looks up (docker maps docker.io to its index URL and ignores it).
+  private static List<String> helperKeys(String key) {
+    return key.equals(RegistryHosts.HUB_KEY) ? List.of(key, "docker.io") : List.of(key);
   }
 
   private static boolean isAddedEntry(Map<String, Object> root, Object helper) {

@@ -168,6 +168,16 @@ class DockerCredentialsTest {
   }
 
   @Test
+  void dockerHubIsAlsoNamedAsContainersImageNamesIt() throws IOException {
+    credentials().store(RegistryHosts.HUB_KEY, new Credentials("hub", "pw"), null);
+    assertThat(JSON.std.mapFrom(Files.readString(dir.resolve("config.json"))).get("credHelpers"))
+        .isEqualTo(Map.of("https://index.docker.io/v1/", "berth", "docker.io", "berth"));
+    assertThat(credentials().lookup("docker.io")).contains(new Credentials("hub", "pw"));
+    assertThat(credentials().erase(RegistryHosts.HUB_KEY)).isTrue();
+    assertThat(JSON.std.mapFrom(Files.readString(dir.resolve("config.json")))).doesNotContainKey("credHelpers");
+  }
+
+  @Test
   void plainTextOnRequestUnlessAHelperWouldHideIt() throws IOException {
     assertThat(credentials().store("h:1", new Credentials("u", "p"), "file")).isEqualTo(DockerCredentials.Target.FILE);
     assertThat(Files.readString(dir.resolve("config.json"))).contains("\"auth\": \"dTpw\"");
