@@ -301,8 +301,9 @@ public final class DockerCredentials {
     requireOnPath(VaultCredentialStore.PROGRAM);
     FileCredentialStore plain = new FileCredentialStore(file);
     Map<String, Credentials> moving = new LinkedHashMap<>();
+    List<String> withSecrets = plaintextLogins();
     for (Map.Entry<String, Optional<Credentials>> e : plain.entries().entrySet()) {
-      if (e.getValue().isPresent() && plaintextLogins().contains(e.getKey())) {
+      if (e.getValue().isPresent() && withSecrets.contains(e.getKey())) {
         moving.put(e.getKey(), e.getValue().get());
       }
     }

@@ -295,16 +295,4 @@ public final class Agent {
       throw new IOException("interrupted while making FIFOs");
     }
   }
-
-  /** For tests and the AOT training: serve in this JVM on a thread. */
-  static Thread serveInBackground(Path storeDir, long idleMillis, byte[] dataKey) {
-    Agent agent = new Agent(storeDir, idleMillis, dataKey);
-    return Thread.ofPlatform().daemon().start(() -> {
-      try {
-        agent.serve();
-      } catch (IOException e) {
-        // the test sees no agent
-      }
-    });
-  }
 }
