@@ -31,6 +31,9 @@ import picocli.CommandLine.Command;
       PullCommand.class,
       SaveCommand.class,
       RmiCommand.class,
+      WhoamiCommand.class,
+      CredentialsCommand.class,
+      HelperCommand.class,
     })
 public final class Berth implements Callable<Integer> {
   private final CliContext context;

@@ -26,8 +26,8 @@ final class ClientFactory {
   static RegistryClient registryClient(CliContext context, Reference image, boolean push, TransportOptions options) {
     RegistryEndpoint endpoint = endpointFor(image);
     HttpClient http = options.newHttpClient();
-    return new RegistryClient(http, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint, http), push,
-        options);
+    return new RegistryClient(http, endpoint, image.path(),
+        authenticatorFor(context, image.domain(), image.path(), endpoint, http), push, options);
   }
 
   /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
@@ -38,14 +38,14 @@ final class ClientFactory {
   /**
    * The authenticator for {@code domain} (an image reference's domain as docker normalises it,
    * {@code docker.io} for Docker Hub), talking to {@code endpoint}: credentials found the way
-   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), answering
-   * Basic and Bearer challenges.
+   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), a
+   * repository-scoped key first, answering Basic and Bearer challenges.
    */
-  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint, HttpClient http) {
-    DockerCredentials credentials =
-        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+  private static Authenticator authenticatorFor(CliContext context, String domain, String repository,
+      RegistryEndpoint endpoint, HttpClient http) {
+    DockerCredentials credentials = CredentialsCommand.credentials(context);
     try {
-      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), http);
+      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain, repository), http);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());
