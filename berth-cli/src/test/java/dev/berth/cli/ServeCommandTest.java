@@ -63,7 +63,7 @@ class ServeCommandTest {
   void badAuthModeAndMissingRulesFileAreOneLineErrors() {
     assertThat(berth().run("serve", "--auth", "kerberos")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .isEqualTo("Error: invalid auth mode 'kerberos' (expected token, basic or none)\n");
+        .isEqualTo("Error: invalid value for --auth: 'kerberos' (expected token, basic or none)\n");
     err.reset();
     Path rules = home.resolve("no-rules.yml");
     assertThat(berth().run("serve", "--listen", "127.0.0.1:0", "--rules", rules.toString())).isEqualTo(1);
@@ -80,8 +80,7 @@ class ServeCommandTest {
         "Error: invalid value for --max-connections: '0' (expected a number of at least 1)\n"
         + "Error: invalid value for --header-timeout: '0s' (expected e.g. 30m, 24h, 7d)\n"
         + "Error: invalid value for --min-body-rate: '-1' (expected 0 or more)\n"
-        + "Error: Invalid value for option '--max-uploads-per-user': 'many' is not an int\n"
-        + "See 'berth serve --help'.\n");
+        + "Error: invalid value for --max-uploads-per-user: 'many' (expected a number of at least 1)\n");
   }
 
   @Test

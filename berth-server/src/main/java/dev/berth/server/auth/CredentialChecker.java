@@ -1,6 +1,8 @@
 package dev.berth.server.auth;
 
 import dev.berth.server.auth.store.AuthStore;
+import dev.berth.server.observe.AuditEvent;
+import dev.berth.server.observe.AuditLog;
 import dev.berth.server.auth.store.StoredToken;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,6 +30,10 @@ import java.util.concurrent.RejectedExecutionException;
  *       answer is "busy, retry" rather than an ever longer wait for everyone.
  *   <li>Personal access tokens are looked up by hash in the {@link AuthStore}.
  * </ol>
+ *
+ * Every verification that ran (not an answer from the cache) goes to the {@link AuditLog}, good
+ * or bad; a throttled attempt is only counted, since refusing it cost nothing and logging each
+ * would let a flood of guesses fill the disk.
  */
 public final class CredentialChecker {
   /** What a check found. */
@@ -50,6 +56,7 @@ public final class CredentialChecker {
   private final Executor storeWork;
   private final LoginThrottle throttle;
   private final Clock clock;
+  private final AuditLog audit;
   private final CredentialCache cache = new CredentialCache(Duration.ofMinutes(1), System::nanoTime);
 
   /** The users in force; null while the users file is invalid. */
@@ -63,6 +70,13 @@ public final class CredentialChecker {
    */
   public CredentialChecker(Users users, AuthStore store, Executor bcrypt, Executor storeWork,
       LoginThrottle throttle, Clock clock) {
+    this(users, store, bcrypt, storeWork, throttle, clock, AuditLog.NONE);
+  }
+
+  /** @param audit where logins go, good and bad */
+  public CredentialChecker(Users users, AuthStore store, Executor bcrypt, Executor storeWork,
+      LoginThrottle throttle, Clock clock, AuditLog audit) {
+    this.audit = audit;
     this.users = users;
     this.store = store;
     this.bcrypt = bcrypt;
@@ -79,11 +93,13 @@ public final class CredentialChecker {
   public CompletionStage<Result> check(String user, String secret, String address) {
     Duration wait = throttle.waitFor(user, address);
     if (!wait.isZero()) {
+      audit.authFailure("throttled");
       return CompletableFuture.completedFuture(new Result.Throttled(wait));
     }
     // first the users in force: a changed file drops the cache before it is consulted
     UsersFile current = users.current();
     if (current == null) {
+      audit.record(AuditEvent.login(user, address, "password", false, "the users file is invalid"));
       return CompletableFuture.completedFuture(new Result.Refused());
     }
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
@@ -95,14 +111,19 @@ public final class CredentialChecker {
     try {
       return CompletableFuture.supplyAsync(() -> {
         try {
-          Identity identity = TokenSecrets.isPersonal(secret)
+          boolean personal = TokenSecrets.isPersonal(secret);
+          Identity identity = personal
               ? personalToken(current, user, secret)
               : current.verify(user, bytes) ? Identity.user(user) : null;
+          String method = personal ? "personal_token" : "password";
           if (identity == null) {
             throttle.failed(user, address);
+            audit.record(AuditEvent.login(user, address, method, false, !current.contains(user) ? "unknown user"
+                : personal ? "invalid, expired or revoked personal token" : "wrong password"));
             return (Result) new Result.Refused();
           }
           throttle.succeeded(user, address);
+          audit.record(AuditEvent.login(user, address, method, true, null));
           cache.put(user, bytes, identity, current);
           return new Result.Ok(identity);
         } finally {

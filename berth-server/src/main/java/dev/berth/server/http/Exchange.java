@@ -3,6 +3,8 @@ package dev.berth.server.http;
 import dev.berth.model.Digest;
 import dev.berth.model.ErrorCode;
 import dev.berth.server.auth.Decision;
+import dev.berth.server.observe.AuditEvent;
+import dev.berth.server.observe.AuditLog;
 import dev.berth.server.storage.RegistryStorage;
 import dev.berth.server.storage.StorageException;
 import dev.berth.server.storage.UploadWriter;
@@ -31,9 +33,14 @@ public final class Exchange {
   private final ErrorMapper errors;
   private final Executor uploadWorkers;
   private final BodyRate bodyRate;
+  private final RegistryRequestHandler.Uploads uploads;
+  private final AuditLog audit;
 
   Exchange(HttpServerRequest request, Matcher match, Decision.Grant grant, RegistryStorage storage,
-      Vertx vertx, ErrorMapper errors, Executor uploadWorkers, BodyRate bodyRate) {
+      Vertx vertx, ErrorMapper errors, Executor uploadWorkers, BodyRate bodyRate, RegistryRequestHandler.Uploads uploads,
+      AuditLog audit) {
+    this.uploads = uploads;
+    this.audit = audit;
     this.uploadWorkers = uploadWorkers;
     this.bodyRate = bodyRate;
     this.request = request;
@@ -58,6 +65,16 @@ public final class Exchange {
 
   public Decision.Grant grant() {
     return grant;
+  }
+
+  /** The client's address. */
+  public String client() {
+    return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+  }
+
+  /** Records a security event (a push or delete of a tag) in the audit log. */
+  public void audit(AuditEvent event) {
+    audit.record(event);
   }
 
   public RegistryStorage storage() {
@@ -116,7 +133,10 @@ public final class Exchange {
    * closed. Completes with the number of bytes written.
    */
   public Future<Long> streamBody(UploadWriter writer) {
-    return new UploadPipe(request, writer, uploadWorkers, vertx.getOrCreateContext(), bodyRate).start(this::acceptBody);
+    uploads.started();
+    Future<Long> done = new UploadPipe(request, writer, uploadWorkers, vertx.getOrCreateContext(), bodyRate)
+        .start(this::acceptBody);
+    return done.onComplete(ar -> uploads.ended());
   }
 
   /** Reads a small body (a manifest) whole; more than {@code limit} bytes → MANIFEST_TOO_LARGE. */
