@@ -31,14 +31,20 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>Personal access tokens are looked up by hash in the {@link AuthStore}.
  * </ol>
  *
- * Every verification that ran (not an answer from the cache) goes to the {@link AuditLog}, good
- * or bad; a throttled attempt is only counted, since refusing it cost nothing and logging each
- * would let a flood of guesses fill the disk.
+ * Every failed check goes to the {@link AuditLog} (each costs a bcrypt, which bounds how fast
+ * they can come); a throttled attempt is only counted, since refusing it cost nothing and logging
+ * each would let a flood of guesses fill the disk. Successes are logins for the caller to record
+ * ({@link #loggedIn}): every token request is one, while Basic on every request logs only the
+ * verifications the cache did not answer.
  */
 public final class CredentialChecker {
   /** What a check found. */
   public sealed interface Result {
-    record Ok(Identity identity) implements Result {}
+    /**
+     * @param method {@code password} or {@code personal_token}
+     * @param fresh verified now (not answered from the cache of recent verifications)
+     */
+    record Ok(Identity identity, String method, boolean fresh) implements Result {}
 
     /** Wrong user, password or token; also a removed user or a revoked token. */
     record Refused() implements Result {}
@@ -85,6 +91,11 @@ public final class CredentialChecker {
     this.clock = clock;
   }
 
+  /** Records a successful login in the audit log. */
+  public void loggedIn(String user, String address, Result.Ok ok) {
+    audit.record(AuditEvent.login(user, address, ok.method(), true, null));
+  }
+
   /** Forgets every verified pair: users, tokens or revocations changed. */
   public void forgetVerified() {
     cache.clear();
@@ -105,7 +116,8 @@ public final class CredentialChecker {
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
     Identity cached = cache.get(user, bytes, current);
     if (cached != null) {
-      return CompletableFuture.completedFuture(new Result.Ok(cached));
+      return CompletableFuture.completedFuture(new Result.Ok(cached,
+          TokenSecrets.isPersonal(secret) ? "personal_token" : "password", false));
     }
     Executor executor = TokenSecrets.isPersonal(secret) ? storeWork : bcrypt;
     try {
@@ -123,9 +135,8 @@ public final class CredentialChecker {
             return (Result) new Result.Refused();
           }
           throttle.succeeded(user, address);
-          audit.record(AuditEvent.login(user, address, method, true, null));
           cache.put(user, bytes, identity, current);
-          return new Result.Ok(identity);
+          return new Result.Ok(identity, method, true);
         } finally {
           Arrays.fill(bytes, (byte) 0);
         }

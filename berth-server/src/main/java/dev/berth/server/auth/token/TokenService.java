@@ -135,7 +135,10 @@ public final class TokenService {
         }
         yield checker.check(r.username(), r.secret() == null ? "" : r.secret(), r.address())
             .thenComposeAsync(result -> switch (result) {
-              case CredentialChecker.Result.Ok ok -> CompletableFuture.supplyAsync(() -> grant(ok.identity(), r), storeWork);
+              case CredentialChecker.Result.Ok ok -> {
+                checker.loggedIn(r.username(), r.address(), ok);
+                yield CompletableFuture.supplyAsync(() -> grant(ok.identity(), r), storeWork);
+              }
               case CredentialChecker.Result.Refused x -> done(new Result.Failed(401, "invalid_grant",
                   "incorrect username or password", 0));
               case CredentialChecker.Result.Throttled t -> done(new Result.Failed(429, "slow_down",
