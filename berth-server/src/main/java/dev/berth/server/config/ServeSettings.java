@@ -261,15 +261,20 @@ public final class ServeSettings {
       } else {
         text = yaml(v.text());
       }
-      String line = "  ".repeat(parts.size() - 1) + parts.getLast() + ": " + text;
+      // defaults that follow other values (files in the storage) stay comments, so that the
+      // printed file, read back, still derives them
+      boolean derived = v != null && v.origin().kind() == Origin.Kind.DEFAULT && s.defaultText() == null;
+      String line = "  ".repeat(parts.size() - 1) + (derived ? "# " : "") + parts.getLast() + ": " + text;
       out.append(line).append(" ".repeat(Math.max(1, 48 - line.length())))
-          .append("# ").append(v == null ? "unset" : v.origin().comment()).append('\n');
+          .append("# ").append(v == null ? "unset" : !derived ? v.origin().comment()
+              : s.key().equals(STORAGE) ? "default: $XDG_DATA_HOME/berth/registry" : "default: in the storage")
+          .append('\n');
     }
     return out.toString();
   }
 
   private static String yaml(String text) {
-    if (text.matches("[A-Za-z0-9_./@+-][A-Za-z0-9_./@+:-]*") && !text.matches("(?i)true|false|yes|no|on|off|null|~")
+    if (text.matches("[A-Za-z0-9_./][A-Za-z0-9_./@+:-]*") && !text.matches("(?i)true|false|yes|no|on|off|null|~")
         || text.matches("(?i)true|false")) {
       return text;
     }
