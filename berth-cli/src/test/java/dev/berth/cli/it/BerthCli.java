@@ -78,9 +78,16 @@ final class BerthCli {
    * can change what it does.
    */
   Result exec(List<String> command, String stdin) {
+    return exec(command, stdin, Map.of());
+  }
+
+  /** As {@link #exec(List, String)}, with more environment variables (they win). */
+  Result exec(List<String> command, String stdin, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(System.getenv());
-    env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("XDG_") || k.startsWith("REGISTRY_AUTH"));
+    env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("XDG_") || k.startsWith("REGISTRY_AUTH")
+        || k.startsWith("BERTH_") && !k.equals("BERTH_PEERS_OPTIONAL"));
     env.putAll(environment());
+    env.putAll(extra);
     String program = command.getFirst();
     if (!program.contains("/")) {
       env.put("PATH", ToolPath.create(home.resolve("bin"), Map.of(program, PACKAGES.getOrDefault(program, program))).path());

@@ -102,6 +102,28 @@ public final class Exchange {
     return Digest.parse(text);
   }
 
+  /**
+   * Sends {@code length} bytes of {@code file} from {@code offset} as the response body: zero-copy
+   * {@code sendfile} in clear text; over TLS, where bytes must pass through the encryption, in
+   * 256 KiB reads (Vert.x's own fallback reads 8 KiB at a time, which measured at a third of the
+   * throughput), with back-pressure, so memory stays bounded whatever the size.
+   */
+  public Future<Void> sendFile(java.nio.file.Path file, long offset, long length) {
+    HttpServerResponse response = response();
+    if (!request.isSSL()) {
+      return response.sendFile(file.toString(), offset, length);
+    }
+    response.putHeader("Content-Length", Long.toString(length));
+    io.vertx.core.file.OpenOptions read = new io.vertx.core.file.OpenOptions().setRead(true).setWrite(false)
+        .setCreate(false);
+    return vertx.fileSystem().open(file.toString(), read).compose(f -> {
+      f.setReadPos(offset).setReadLength(length).setReadBufferSize(TLS_READ);
+      return f.pipeTo(response);
+    });
+  }
+
+  static final int TLS_READ = 256 * 1024;
+
   /** Runs blocking storage work (fsync, directory walks) on a worker thread. */
   public <T> Future<T> blocking(Callable<T> work) {
     return vertx.executeBlocking(work, false);
