@@ -219,11 +219,7 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path root = files.layout(context).root();
-      if (!Files.isDirectory(root)) {
-        throw new UserError("no registry storage at " + root + " (give --storage DIR, as for berth serve)");
-      }
-      Path authDir = new dev.berth.server.storage.StorageLayout(root).authDir();
+      Path authDir = files.existingLayout(context).authDir();
       try {
         SigningKeys keys = SigningKeys.rotate(authDir, Instant.now());
         context.out().println("New signing key " + keys.signer().getKeyID() + "; "

@@ -171,12 +171,21 @@ class TokenLoginIT extends WithBerthServe {
           "docker://" + host + "/team/podman:identity"));
     }
 
-    // revoked, the token stops working (a running server notices within a second)
+    // docker login takes the token as the password, and keeps a login token (limited alike) instead
+    Path patHome = dir.resolve("docker-pat");
+    ok(docker(patHome, pat + "\n", "login", host, "-u", user, "--password-stdin"));
+    String patLogin = identityToken(patHome.resolve(".docker/config.json"));
+    assertThat(Files.readString(patHome.resolve(".docker/config.json"))).doesNotContain(pat);
+    assertThat(refreshWith(patLogin)).isEqualTo(200);
+
+    // revoked, the token stops working (a running server notices within a second), and so does
+    // the login made with it
     String id = ok(cli.run("token", "list", "--storage", dir.resolve("storage").toString())).out().lines()
         .filter(l -> l.contains(" ci ")).findFirst().orElseThrow().split("\\s+")[0];
     ok(cli.run("token", "revoke", "--storage", dir.resolve("storage").toString(), id));
     Thread.sleep(1500);
     assertThat(pingWithPassword(user, pat)).isEqualTo(401);
+    assertThat(refreshWith(patLogin)).isEqualTo(401);
     assertThat(pingWithPassword(user, password)).isEqualTo(200);
   }
 

@@ -120,14 +120,17 @@ public final class CredentialChecker {
           TokenSecrets.isPersonal(secret) ? "personal_token" : "password", false));
     }
     Executor executor = TokenSecrets.isPersonal(secret) ? storeWork : bcrypt;
+    throttle.checking(user, address);
     try {
       return CompletableFuture.supplyAsync(() -> {
+        boolean judged = false;
         try {
           boolean personal = TokenSecrets.isPersonal(secret);
           Identity identity = personal
               ? personalToken(current, user, secret)
               : current.verify(user, bytes) ? Identity.user(user) : null;
           String method = personal ? "personal_token" : "password";
+          judged = true;
           if (identity == null) {
             throttle.failed(user, address);
             audit.record(AuditEvent.login(user, address, method, false, !current.contains(user) ? "unknown user"
@@ -138,10 +141,14 @@ public final class CredentialChecker {
           cache.put(user, bytes, identity, current);
           return new Result.Ok(identity, method, true);
         } finally {
+          if (!judged) {
+            throttle.abandoned(user, address); // the store failed: no verdict on the secret
+          }
           Arrays.fill(bytes, (byte) 0);
         }
       }, executor);
     } catch (RejectedExecutionException e) {
+      throttle.abandoned(user, address);
       return CompletableFuture.completedFuture(new Result.Busy());
     }
   }

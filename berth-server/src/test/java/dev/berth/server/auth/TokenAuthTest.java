@@ -354,6 +354,29 @@ class TokenAuthTest {
   }
 
   @Test
+  void aFloodOfWrongPasswordsNeitherQueuesUpBcryptNorBlocksGoodLogins() throws Exception {
+    HttpClient flooder = clientFrom("127.0.0.11");
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      flood.add(flooder.sendAsync(HttpRequest.newBuilder(URI.create(base + "/token?service=berth"))
+          .header("Authorization", basic("user" + i, "wrong")).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    // meanwhile: a login nobody made before, from elsewhere, and a request with a token
+    HttpResponse<String> good = tokenFrom(clientFrom("127.0.0.12"), "carol", "carol-pw");
+    String token = token("bob", "bob-pw", "repository:team/flood:pull");
+    assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+    assertThat(get("/v2/team/flood/tags/list", bearer(token)).statusCode()).isEqualTo(404);
+    long refusedUnchecked = 0;
+    for (var f : flood) {
+      int status = f.get().statusCode();
+      assertThat(status).isIn(401, 429);
+      refusedUnchecked += status == 429 ? 1 : 0;
+    }
+    // past the address's allowance, guesses are turned away before any bcrypt work
+    assertThat(refusedUnchecked).isGreaterThanOrEqualTo(150);
+  }
+
+  @Test
   void unknownUsersTakeAsLongAsKnownOnes() throws Exception {
     // a user with the usual cost (bcrypt cost 10); unknown names are checked against a dummy of that cost
     UsersFileEditor.put(users, "erin", "erin-pw".toCharArray(), 10, false, false);
