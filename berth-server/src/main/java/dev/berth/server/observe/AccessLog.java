@@ -26,12 +26,10 @@ public final class AccessLog implements AutoCloseable {
   private static final DateTimeFormatter CLF_TIME =
       DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.of("UTC"));
 
-  private final LineSink sink;
-  private final ObserveSettings.AccessLogFormat format;
+  private final LineSink<RequestRecord> sink;
 
-  private AccessLog(LineSink sink, ObserveSettings.AccessLogFormat format) {
+  private AccessLog(LineSink<RequestRecord> sink) {
     this.sink = sink;
-    this.format = format;
   }
 
   /**
@@ -41,16 +39,47 @@ public final class AccessLog implements AutoCloseable {
   public static AccessLog open(String target, ObserveSettings.AccessLogFormat format, PrintStream console,
       Consumer<String> log) throws IOException {
     Path file = ObserveSettings.STDOUT.equals(target) ? null : Path.of(target);
-    return new AccessLog(new LineSink(file, console, log), format);
+    Clock clock = new Clock();
+    java.util.function.BiConsumer<RequestRecord, StringBuilder> lines = format == ObserveSettings.AccessLogFormat.CLF
+        ? (r, b) -> b.append(clf(r)) : (r, b) -> json(r, b, clock);
+    return new AccessLog(new LineSink<>(file, console, log, lines));
   }
 
+  /** Queues the request's line; the record is complete (its response ended) and no longer changes. */
   public void log(RequestRecord r) {
-    sink.offer(format == ObserveSettings.AccessLogFormat.CLF ? clf(r) : json(r));
+    sink.offer(r);
   }
 
   static String json(RequestRecord r) {
-    StringBuilder b = new StringBuilder(256).append("{\"time\":");
-    Json.string(b, Instant.ofEpochMilli(r.startMillis).toString());
+    StringBuilder b = new StringBuilder(256);
+    json(r, b, new Clock());
+    return b.toString();
+  }
+
+  /**
+   * Times as ISO-8601 in UTC with milliseconds; the text up to the second is kept and reused
+   * (a log line a request is mostly the same second as the one before).
+   */
+  static final class Clock {
+    private long second = Long.MIN_VALUE;
+    private String prefix = "";
+
+    void append(StringBuilder b, long millis) {
+      long s = Math.floorDiv(millis, 1000);
+      if (s != second) {
+        second = s;
+        String full = Instant.ofEpochSecond(s).toString(); // 2026-11-30T10:00:00Z
+        prefix = full.substring(0, full.length() - 1) + ".";
+      }
+      int ms = (int) Math.floorMod(millis, 1000);
+      b.append('"').append(prefix).append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10))
+          .append((char) ('0' + ms % 10)).append("Z\"");
+    }
+  }
+
+  static void json(RequestRecord r, StringBuilder b, Clock clock) {
+    b.append("{\"time\":");
+    clock.append(b, r.startMillis);
     b.append(",\"id\":");
     Json.string(b, r.id);
     b.append(",\"remote\":");
@@ -70,7 +99,6 @@ public final class AccessLog implements AutoCloseable {
         .append(",\"bytes_out\":").append(r.bytesOut)
         .append(",\"duration_ms\":").append(Math.round(r.durationNanos / 1000.0) / 1000.0)
         .append('}');
-    return b.toString();
   }
 
   static String clf(RequestRecord r) {

@@ -21,26 +21,35 @@ import java.util.function.Consumer;
 
 /**
  * Writes log lines on a thread of its own, so a request never waits for a disk or a terminal:
- * event loops only queue a line. The queue is bounded; when the writer cannot keep up, lines are
- * dropped and counted (said once a minute), never waited for. Batches are written and flushed
- * together. A file is appended to (created 0600) and reopened by {@link #reopen} (log rotation).
+ * event loops only queue an entry, which the writer thread formats ({@code format}). The queue is
+ * bounded; when the writer cannot keep up, entries are dropped and counted (said once a minute),
+ * never waited for. Batches are formatted, written and flushed together. A file is appended to
+ * (created 0600) and reopened by {@link #reopen} (log rotation).
+ *
+ * @param <T> what is queued (a request's record)
  */
-final class LineSink implements AutoCloseable {
+final class LineSink<T> implements AutoCloseable {
   private static final int CAPACITY = 65_536;
-  private static final String STOP = new String("stop");
+  private static final Object STOP = new Object();
 
   private final Path file;
   private final PrintStream console;
   private final Consumer<String> log;
-  private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final java.util.function.BiConsumer<T, StringBuilder> format;
   private final AtomicLong dropped = new AtomicLong();
   private final Thread writer;
   private volatile boolean reopen;
   private OutputStream out;
   private long lastDropReport;
 
-  /** @param file where to append, or null to write to {@code console} */
-  LineSink(Path file, PrintStream console, Consumer<String> log) throws IOException {
+  /**
+   * @param file where to append, or null to write to {@code console}
+   * @param format appends an entry's line (without the newline)
+   */
+  LineSink(Path file, PrintStream console, Consumer<String> log, java.util.function.BiConsumer<T, StringBuilder> format)
+      throws IOException {
+    this.format = format;
     this.file = file;
     this.console = console;
     this.log = log;
@@ -64,8 +73,8 @@ final class LineSink implements AutoCloseable {
     return Channels.newOutputStream(ch);
   }
 
-  void offer(String line) {
-    if (!queue.offer(line)) {
+  void offer(T entry) {
+    if (!queue.offer(entry)) {
       dropped.incrementAndGet();
     }
   }
@@ -74,11 +83,12 @@ final class LineSink implements AutoCloseable {
     reopen = true;
   }
 
+  @SuppressWarnings("unchecked")
   private void run() {
-    List<String> batch = new ArrayList<>(256);
+    List<Object> batch = new ArrayList<>(256);
     StringBuilder text = new StringBuilder(64 * 1024);
     while (true) {
-      String first;
+      Object first;
       try {
         first = queue.poll(1, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -97,11 +107,16 @@ final class LineSink implements AutoCloseable {
       queue.drainTo(batch, 4095);
       text.setLength(0);
       boolean stop = false;
-      for (String line : batch) {
-        if (line == STOP) {
+      for (Object entry : batch) {
+        if (entry == STOP) {
           stop = true;
         } else {
-          text.append(line).append('\n');
+          try {
+            format.accept((T) entry, text);
+          } catch (RuntimeException e) {
+            text.append("(log line lost: ").append(e.getClass().getSimpleName()).append(')');
+          }
+          text.append('\n');
         }
       }
       try {
