@@ -201,6 +201,55 @@ class TlsClientsIT {
     }
   }
 
+  @Test
+  void onATerminalBerthTrustShowsTheFingerprintAndInstallsOnlyWhenTheAnswerIsYes() throws Exception {
+    cli = new BerthCli(dir.resolve("home"));
+    TestPeers.htpasswd(dir.resolve("users"), USER, PASSWORD);
+    try (ServerProcess server = serve("127.0.0.1", "prompt")) {
+      String host = server.readyMatch().group(1);
+      Matcher fp = FINGERPRINT.matcher(server.output());
+      assertThat(fp.find()).isTrue();
+      Path sysRoot = dir.resolve("prompt-root");
+      Map<String, String> env = Map.of(TrustTargets.SYSTEM_ROOT_ENV, sysRoot.toString(), "HOME", cli.home().toString());
+      List<TrustTargets.Target> targets = TrustTargets.forRegistry(host, TrustTargets.runningAsRoot(), env, cli.home());
+
+      String no = onTerminal(env, "trust https://" + host, "[y/N] ", "n");
+      assertThat(no).contains("SHA-256 fingerprint " + fp.group(1)).contains("Not trusted; nothing was installed.");
+      assertThat(targets.getFirst().file()).doesNotExist();
+
+      String yes = onTerminal(env, "trust https://" + host, "[y/N] ", "yes");
+      assertThat(yes).contains("Trusted for");
+      for (TrustTargets.Target t : targets) {
+        assertThat(t.file()).exists();
+      }
+    }
+  }
+
+  /** Runs berth on a pseudo-terminal ({@code script}), typing {@code answer} once {@code prompt} shows. */
+  private String onTerminal(Map<String, String> env, String args, String prompt, String answer) throws Exception {
+    String command = BerthCli.JAVA + " -jar " + BerthCli.JAR.toAbsolutePath() + " " + args;
+    ProcessBuilder pb = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    java.io.ByteArrayOutputStream screen = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream keyboard = p.getOutputStream()) {
+      java.io.InputStream tty = p.getInputStream();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (!screen.toString(StandardCharsets.UTF_8).endsWith(prompt)) {
+        int b = tty.read();
+        if (b < 0 || System.nanoTime() > deadline) {
+          throw new AssertionError("no prompt '" + prompt + "'; the terminal showed: " + screen);
+        }
+        screen.write(b);
+      }
+      keyboard.write((answer + "\n").getBytes(StandardCharsets.UTF_8));
+      keyboard.flush();
+      tty.transferTo(screen);
+    }
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return screen.toString(StandardCharsets.UTF_8);
+  }
+
   private BerthCli.Result skopeo(String verb, List<String> certFlags, String... rest) {
     List<String> cmd = new ArrayList<>(List.of("skopeo", verb));
     cmd.addAll(certFlags);
