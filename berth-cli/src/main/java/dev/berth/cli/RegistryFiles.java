@@ -10,6 +10,7 @@ import dev.berth.server.storage.StorageLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -123,6 +124,30 @@ final class RegistryFiles {
     try (FileAuditLog log = FileAuditLog.open(file, "cli", actor(context),
         line -> context.err().println(line))) {
       log.record(event);
+    }
+  }
+
+  /**
+   * Root may not change a registry whose files belong to another user (the packaged service runs
+   * as user berth): what root writes there (a new users file, the token database's journal)
+   * would be root's, and the registry could no longer read it. One line says whom to run as.
+   */
+  void requireOwner(CliContext context) {
+    if (!dev.berth.cli.trust.TrustTargets.runningAsRoot()) {
+      return;
+    }
+    for (Path p : List.of(layout(context).root(), usersFile(context))) {
+      try {
+        if (Files.exists(p)) {
+          String owner = Files.getOwner(p).getName();
+          if (!owner.equals("root")) {
+            throw new UserError(p + " belongs to user " + owner + ": run this as that user (sudo -u " + owner
+                + " berth ...), or the registry could no longer read the files root would write");
+          }
+        }
+      } catch (java.io.IOException e) {
+        // unreadable here: the command itself will say so
+      }
     }
   }
 

@@ -91,6 +91,7 @@ final class TokenCommand implements Callable<Integer> {
       Instant expiry = expires.equalsIgnoreCase("never") ? null
           : now.plus(ServeCommand.parseAge("--expires", expires));
       requireUser(files.usersFile(context), user);
+      files.requireOwner(context);
       String secret = TokenSecrets.newSecret(TokenSecrets.PERSONAL_PREFIX);
       StoredToken token = new StoredToken(TokenSecrets.newId(), StoredToken.Kind.PERSONAL, user, name, normalized,
           null, TokenSecrets.hash(secret), now, expiry, null, null);
@@ -175,6 +176,7 @@ final class TokenCommand implements Callable<Integer> {
       if (ids.isEmpty() == (user == null)) {
         throw new UserError("give token ids or --user USER (see 'berth token list')", 2);
       }
+      files.requireOwner(context);
       int failed = 0;
       try (AuthStore store = files.openStore(context)) {
         Instant now = Instant.now();
@@ -220,6 +222,7 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       Path authDir = files.existingLayout(context).authDir();
+      files.requireOwner(context);
       try {
         SigningKeys keys = SigningKeys.rotate(authDir, Instant.now());
         context.out().println("New signing key " + keys.signer().getKeyID() + "; "

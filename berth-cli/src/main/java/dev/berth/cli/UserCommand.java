@@ -86,6 +86,7 @@ final class UserCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       validate(name, password.cost);
+      files.requireOwner(context);
       Path file = files.usersFile(context);
       boolean defaultFile = !files.usersFileNamed(context);
       char[] secret = PasswordInput.read(context, password.stdin, "Password for " + name);
@@ -115,6 +116,7 @@ final class UserCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       validate(name, password.cost);
+      files.requireOwner(context);
       Path file = files.usersFile(context);
       TokenCommand.requireUser(file, name);
       char[] secret = PasswordInput.read(context, password.stdin, "New password for " + name);
@@ -140,6 +142,7 @@ final class UserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      files.requireOwner(context);
       Path file = files.usersFile(context);
       try {
         UsersFileEditor.remove(file, name);
