@@ -161,6 +161,19 @@ class ServeCommandTest {
     assertThat(exit.get()).isEqualTo(130);
   }
 
+  @Test
+  void plainHttpOnANonLoopbackAddressWarnsAndSuggestsTlsAuto() throws Exception {
+    Thread serving = new Thread(() -> berth().run("serve", "--listen", "0.0.0.0:0", "--access-log", "off"));
+    serving.start();
+    try {
+      String text = awaitOutput("listening on http://0.0.0.0:");
+      assertThat(text).containsPattern("warning: serving plain HTTP on 0\\.0\\.0\\.0:\\d+ without TLS: .*run with --tls auto");
+    } finally {
+      serving.interrupt();
+      serving.join(10_000);
+    }
+  }
+
   private String awaitOutput(String needle) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       String text = out.toString(StandardCharsets.UTF_8);
