@@ -71,7 +71,7 @@ public final class AccessLog implements AutoCloseable {
         String full = Instant.ofEpochSecond(s).toString(); // 2026-11-30T10:00:00Z
         prefix = full.substring(0, full.length() - 1) + ".";
       }
-      int ms = (int) Math.floorMod(millis, 1000);
+      int ms = Math.floorMod(millis, 1000);
       b.append('"').append(prefix).append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10))
           .append((char) ('0' + ms % 10)).append("Z\"");
     }
