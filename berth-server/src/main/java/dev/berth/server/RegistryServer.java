@@ -38,7 +38,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -218,10 +217,12 @@ public final class RegistryServer implements AutoCloseable {
       forgetUnshownPassword(config, adminPassword);
       b.closeAll();
       throw e;
-    } catch (TlsException | IllegalArgumentException | UncheckedIOException e) {
+    } catch (RuntimeException e) {
+      // a bad certificate, users or rules file, an unreadable auth store: one line, as before
       forgetUnshownPassword(config, adminPassword);
       b.closeAll();
-      throw new ServerStartException(e.getMessage(), e);
+      throw new ServerStartException(e instanceof TlsException || e.getMessage() != null ? e.getMessage()
+          : e.toString(), e);
     }
     printStart(b, config, adminPassword);
     return new RegistryServer(b);

@@ -124,12 +124,12 @@ class LifecycleIT {
     new java.util.Random(2).nextBytes(slow);
     String host;
     String cut;
-    ServerProcess server = serve(cli, dir, "--shutdown-timeout", "3s");
+    ServerProcess server = serve(cli, dir, "--shutdown-timeout", "5s");
     try {
       host = server.readyMatch().group(1);
       String finishing = startUpload(host, "life/quick");
       cut = startUpload(host, "life/slow");
-      // 8 pieces 250 ms apart: done about 2 s after the signal, inside the 3 s deadline
+      // 8 pieces 250 ms apart: done within 2 s of the start, well inside the 5 s deadline
       CompletableFuture<HttpResponse<String>> inTime = paced(host, finishing, quick, 64 * 1024, 250);
       // 64 pieces 500 ms apart: 32 s, far past the deadline
       CompletableFuture<HttpResponse<String>> tooLong = paced(host, cut, slow, 64 * 1024, 500);
@@ -150,7 +150,7 @@ class LifecycleIT {
       assertThat(finished.headers().firstValue("Range")).contains("0-" + (quick.length - 1));
       assertThat(exit.get(30, TimeUnit.SECONDS)).as(server.output()).isZero();
       long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      assertThat(took).as("stopped at the deadline, not before the slow upload was cut").isBetween(2500L, 15_000L);
+      assertThat(took).as("stopped at the deadline, not before the slow upload was cut").isBetween(4000L, 15_000L);
       assertThat(tooLong).failsWithin(Duration.ofSeconds(10));
       assertThat(server.output()).contains("received SIGTERM: stopping").contains("stopped after");
     } finally {
