@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       GcCommand.class,
+      TrustCommand.class,
       UserCommand.class,
       TokenCommand.class,
       LoginCommand.class,

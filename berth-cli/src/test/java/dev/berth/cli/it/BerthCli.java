@@ -80,15 +80,25 @@ final class BerthCli {
    * can change what it does.
    */
   Result exec(List<String> command, String stdin) {
-    return exec(command, stdin, Map.of());
+    return exec(command, stdin, Map.of(), Map.of());
   }
 
   /** As {@link #exec(List, String)}, with more programs on the PATH (name → file), such as a credential helper. */
-  Result exec(List<String> command, String stdin, Map<String, Path> tools) {
+  Result withTools(List<String> command, String stdin, Map<String, Path> tools) {
+    return exec(command, stdin, tools, Map.of());
+  }
+
+  /** As {@link #exec(List, String)}, with more environment variables (they win). */
+  Result exec(List<String> command, String stdin, Map<String, String> extra) {
+    return exec(command, stdin, Map.of(), extra);
+  }
+
+  private Result exec(List<String> command, String stdin, Map<String, Path> tools, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("XDG_") || k.startsWith("REGISTRY_AUTH")
-        || k.startsWith("BERTH_"));
+        || k.startsWith("BERTH_") && !k.equals("BERTH_PEERS_OPTIONAL"));
     env.putAll(environment());
+    env.putAll(extra);
     String program = command.getFirst();
     if (!program.contains("/")) {
       Path bin = home.resolve("bin-" + program);

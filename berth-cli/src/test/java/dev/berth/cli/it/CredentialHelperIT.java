@@ -105,7 +105,7 @@ class CredentialHelperIT extends WithBerthServe {
   @Test
   @Order(4)
   void dockerLogoutErasesThroughTheHelperAndNoFileEverHeldThePassword() throws Exception {
-    BerthCli.Result logout = cli.exec(List.of("docker", "logout", host), "", Map.of("docker-credential-berth", helper));
+    BerthCli.Result logout = cli.withTools(List.of("docker", "logout", host), "", Map.of("docker-credential-berth", helper));
     assertThat(logout.exitCode()).as(logout.toString()).isZero();
     assertThat(logout.out()).isEqualTo("Removing login credentials for " + host + "\n");
     Exec.Result gone = Exec.command(helper.toString(), "get").env(cli.environment()).stdin(host).run();
