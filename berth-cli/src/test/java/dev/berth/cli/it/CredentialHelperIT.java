@@ -67,7 +67,7 @@ class CredentialHelperIT extends WithBerthServe {
   @Test
   @Order(1)
   void skopeoReadsTheLoginThroughTheHelper() {
-    BerthCli.Result inspect = cli.exec(List.of("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Name}}",
+    BerthCli.Result inspect = cli.withTools(List.of("skopeo", "inspect", "--tls-verify=false", "--format", "{{.Name}}",
         "docker://" + host + "/helper/app:1"), "", Map.of("docker-credential-berth", helper));
     assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
     assertThat(inspect.out().strip()).isEqualTo(host + "/helper/app");
