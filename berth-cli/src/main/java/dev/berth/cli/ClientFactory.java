@@ -6,6 +6,7 @@ import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
 import dev.berth.client.registry.CatalogClient;
 import dev.berth.client.registry.RegistryClient;
+import dev.berth.client.registry.TransportOptions;
 import dev.berth.client.store.ImageStore;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.model.Reference;
@@ -14,16 +15,11 @@ import java.net.http.HttpClient;
 
 /**
  * Where image commands get their collaborators: the local image store, the HTTP client and, per
- * registry, the {@link Authenticator}.
+ * registry, the {@link Authenticator}. HTTP clients come from {@link HttpClients}: TLS is set up
+ * only for a connection that needs it (a loopback registry is plain HTTP), and they are shut down
+ * before the process exits.
  */
 final class ClientFactory {
-  /**
-   * Made on first use (local commands never need one), with TLS set up only for a connection that
-   * needs it (a loopback registry is plain HTTP): see {@link HttpClients}.
-   */
-  private static final class Http {
-    static final HttpClient CLIENT = HttpClients.newClient();
-  }
 
   /** {@code $XDG_DATA_HOME/berth/images}: an OCI image layout. */
   static ImageStore imageStore(CliContext context) throws IOException {
@@ -31,20 +27,18 @@ final class ClientFactory {
   }
 
   /** A client for the image's repository, authenticating as docker would; {@code push} asks for push access too. */
-  static RegistryClient registryClient(CliContext context, Reference image, boolean push) {
+  static RegistryClient registryClient(CliContext context, Reference image, boolean push, TransportOptions options) {
     RegistryEndpoint endpoint = endpointFor(image);
-    return new RegistryClient(Http.CLIENT, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint), push);
+    HttpClient http = HttpClients.newClient(options.connectTimeout());
+    return new RegistryClient(http, endpoint, image.path(),
+        authenticatorFor(context, image.domain(), image.path(), endpoint, http), push, options);
   }
 
   /** A client for a registry's catalog ({@code berth search}), with the credentials docker would use for {@code domain}. */
-  static CatalogClient catalogClient(CliContext context, String domain) {
+  static CatalogClient catalogClient(CliContext context, String domain, TransportOptions options) {
     RegistryEndpoint endpoint = RegistryEndpoint.forHost(domain);
-    return new CatalogClient(Http.CLIENT, endpoint, authenticatorFor(context, domain, endpoint));
-  }
-
-  /** The shared HTTP client (no automatic redirects: the transport decides where credentials go). */
-  static HttpClient http() {
-    return Http.CLIENT;
+    HttpClient http = HttpClients.newClient(options.connectTimeout());
+    return new CatalogClient(http, endpoint, authenticatorFor(context, domain, null, endpoint, http), options);
   }
 
   /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
@@ -55,14 +49,15 @@ final class ClientFactory {
   /**
    * The authenticator for {@code domain} (an image reference's domain as docker normalises it,
    * {@code docker.io} for Docker Hub), talking to {@code endpoint}: credentials found the way
-   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), answering
-   * Basic and Bearer challenges.
+   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), a
+   * repository-scoped key first (none for registry-wide calls), answering Basic and Bearer challenges.
    */
-  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint) {
-    DockerCredentials credentials =
-        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+  private static Authenticator authenticatorFor(CliContext context, String domain, String repository,
+      RegistryEndpoint endpoint, HttpClient http) {
+    DockerCredentials credentials = CredentialsCommand.credentials(context);
     try {
-      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), Http.CLIENT);
+      return new ChallengeAuthenticator(endpoint,
+          repository == null ? credentials.lookup(domain) : credentials.lookup(domain, repository), http);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());

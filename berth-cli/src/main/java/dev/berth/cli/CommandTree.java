@@ -24,9 +24,10 @@ final class CommandTree {
 
   static {
     SECTIONS.put("Common Commands:", List.of("pull", "push", "images", "login", "logout", "search", "version"));
-    SECTIONS.put("Management Commands:", List.of("image", "manifest", "system"));
-    SECTIONS.put("Registry Commands:", List.of("serve", "gc"));
-    SECTIONS.put("Commands:", List.of("completion", "help", "history", "inspect", "install", "load", "rmi", "save", "tag"));
+    SECTIONS.put("Management Commands:", List.of("image", "manifest", "system", "credentials", "helper"));
+    SECTIONS.put("Registry Commands:", List.of("serve", "gc", "user", "token", "trust"));
+    SECTIONS.put("Commands:", List.of("completion", "help", "history", "inspect", "install", "load", "rmi", "save",
+        "tag", "whoami"));
   }
 
   /** docker's order for a group: usage, description, its commands, then options. */
@@ -72,8 +73,14 @@ final class CommandTree {
   private static final List<Entry> TREE = List.of(
       annotated("serve", ServeCommand.class),
       annotated("gc", GcCommand.class),
+      annotated("trust", TrustCommand.class),
+      annotated("user", UserCommand.class),
+      annotated("token", TokenCommand.class),
       annotated("login", LoginCommand.class),
       annotated("logout", LogoutCommand.class),
+      annotated("whoami", WhoamiCommand.class),
+      annotated("credentials", CredentialsCommand.class),
+      annotated("helper", HelperCommand.class),
       leaf("pull", PullCommand::spec),
       leaf("push", PushCommand::spec),
       leaf("images", ImagesCommand::spec),
@@ -154,18 +161,29 @@ final class CommandTree {
     CommandLine sub = new CommandLine(entry.make().apply(context), parent.getFactory());
     sub.getCommandSpec().name(entry.name());
     parent.addSubcommand(entry.name(), sub, entry.aliases().toArray(String[]::new));
-    CommandSpec spec = sub.getCommandSpec();
+    // an annotated group (user, token, …) brings its own commands
+    boolean group = entry.isGroup() || !sub.getSubcommands().isEmpty();
+    style(sub.getCommandSpec(), group);
+    if (!entry.isGroup()) {
+      for (CommandLine nested : sub.getSubcommands().values()) {
+        style(nested.getCommandSpec(), !nested.getSubcommands().isEmpty());
+      }
+    }
+    return sub;
+  }
+
+  /** docker's help layout: its use line, an Arguments and an Options section, a group's Commands. */
+  private static void style(CommandSpec spec, boolean group) {
     spec.usageMessage().synopsisHeading("Usage:  ");
-    spec.usageMessage().customSynopsis(useLine(spec, entry.isGroup()).replace("%", "%%"));
+    spec.usageMessage().customSynopsis(useLine(spec, group).replace("%", "%%"));
     spec.usageMessage().descriptionHeading("%n");
     spec.usageMessage().parameterListHeading("%nArguments:%n");
     spec.usageMessage().optionListHeading("%nOptions:%n");
-    if (entry.isGroup()) {
+    if (group) {
       spec.usageMessage().commandListHeading("%nCommands:%n");
       spec.usageMessage().sectionKeys(GROUP_SECTIONS);
       spec.usageMessage().footer("%nRun '" + spec.qualifiedName().replace("%", "%%") + " COMMAND --help' for more information on a command.");
     }
-    return sub;
   }
 
   /** The root: {@code -h} (every command inherits it), {@code -v}, and alone its usage. */

@@ -31,23 +31,26 @@ final class ManifestInspectCommand {
         .argument("MANIFEST", "The image in its registry, e.g. 127.0.0.1:5000/team/app:1 or .../app@sha256:...;"
             + " no tag means latest")
         .flag("Output additional info including the reference, descriptor and raw manifest", "-v", "--verbose")
-        .runs(a -> new ManifestInspectCommand(context, a.argument(0), a.flag("--verbose")).call());
+        .flag(TransportArgs.INSECURE_DESCRIPTION, "--insecure")
+        .runs(a -> new ManifestInspectCommand(context, a.argument(0), a.flag("--verbose"), a.flag("--insecure")).call());
   }
 
   private final CliContext context;
   private final String image;
   private final boolean verbose;
+  private final boolean insecure;
 
-  ManifestInspectCommand(CliContext context, String image, boolean verbose) {
+  ManifestInspectCommand(CliContext context, String image, boolean verbose, boolean insecure) {
     this.context = context;
     this.image = image;
     this.verbose = verbose;
+    this.insecure = insecure;
   }
 
   int call() {
     Reference ref = ImageArgs.parse(image);
     try {
-      RegistryClient client = ClientFactory.registryClient(context, ref, false);
+      RegistryClient client = ClientFactory.registryClient(context, ref, false, TransportArgs.options(context, insecure));
       PulledManifest top = client.getManifest(ref.digest() != null ? ref.digest().toString() : ref.tag());
       String raw = new String(top.content(), StandardCharsets.UTF_8);
       Map<String, Object> json = Json.parseObject(top.content(), "manifest of " + ref.familiar());

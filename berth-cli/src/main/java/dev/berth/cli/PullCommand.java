@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryException;
+import dev.berth.client.registry.TransportOptions;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
 import dev.berth.client.store.UnpackedSizes;
@@ -26,19 +27,23 @@ final class PullCommand {
             + " a name alone is on Docker Hub (ubuntu = docker.io/library/ubuntu)")
         .flag("Download all tagged images in the repository", "-a", "--all-tags")
         .flag("Suppress verbose output", "-q", "--quiet")
-        .runs(a -> new PullCommand(context, a.argument(0), a.flag("--all-tags"), a.flag("--quiet")).call());
+        .flag(TransportArgs.INSECURE_DESCRIPTION, "--insecure")
+        .runs(a -> new PullCommand(context, a.argument(0), a.flag("--all-tags"), a.flag("--quiet"),
+            TransportArgs.options(context, a.flag("--insecure"))).call());
   }
 
   private final CliContext context;
   private final String image;
   private final boolean allTags;
   private final boolean quiet;
+  private final TransportOptions transport;
 
-  PullCommand(CliContext context, String image, boolean allTags, boolean quiet) {
+  PullCommand(CliContext context, String image, boolean allTags, boolean quiet, TransportOptions transport) {
     this.context = context;
     this.image = image;
     this.allTags = allTags;
     this.quiet = quiet;
+    this.transport = transport;
   }
 
   int call() {
@@ -52,7 +57,7 @@ final class PullCommand {
     }
     try {
       ImageStore store = ClientFactory.imageStore(context);
-      RegistryClient client = ClientFactory.registryClient(context, ref, false);
+      RegistryClient client = ClientFactory.registryClient(context, ref, false, transport);
       List<Reference> refs = allTags ? client.listTags().stream().sorted().map(ref::withTag).toList() : List.of(ref);
       if (refs.isEmpty()) {
         throw new UserError("no tags in " + ref.repository());

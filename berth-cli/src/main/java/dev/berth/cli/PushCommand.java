@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryException;
+import dev.berth.client.registry.TransportOptions;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
 import dev.berth.client.transfer.Pusher;
@@ -26,19 +27,23 @@ final class PushCommand {
             + " registry is its first component; without a tag, 'latest'")
         .flag("Push all local tags of the repository", "-a", "--all-tags")
         .flag("Suppress verbose output", "-q", "--quiet")
-        .runs(a -> new PushCommand(context, a.argument(0), a.flag("--all-tags"), a.flag("--quiet")).call());
+        .flag(TransportArgs.INSECURE_DESCRIPTION, "--insecure")
+        .runs(a -> new PushCommand(context, a.argument(0), a.flag("--all-tags"), a.flag("--quiet"),
+            TransportArgs.options(context, a.flag("--insecure"))).call());
   }
 
   private final CliContext context;
   private final String image;
   private final boolean allTags;
   private final boolean quiet;
+  private final TransportOptions transport;
 
-  PushCommand(CliContext context, String image, boolean allTags, boolean quiet) {
+  PushCommand(CliContext context, String image, boolean allTags, boolean quiet, TransportOptions transport) {
     this.context = context;
     this.image = image;
     this.allTags = allTags;
     this.quiet = quiet;
+    this.transport = transport;
   }
 
   int call() {
@@ -66,7 +71,7 @@ final class PushCommand {
       } else {
         images.add(ImageArgs.named(store, ref));
       }
-      RegistryClient client = ClientFactory.registryClient(context, ref, true);
+      RegistryClient client = ClientFactory.registryClient(context, ref, true, transport);
       // with -a, one "The push refers to repository" line, as docker prints it
       String[] previous = {null};
       Consumer<String> progress = quiet ? line -> { } : line -> {

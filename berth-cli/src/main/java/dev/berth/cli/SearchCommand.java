@@ -88,7 +88,7 @@ final class SearchCommand {
     try {
       List<Struct> rows = new ArrayList<>();
       if (minStars == 0 && !wantOfficialOnly) { // a catalog has neither stars nor official images
-        for (String repository : ClientFactory.catalogClient(context, host).repositories()) {
+        for (String repository : ClientFactory.catalogClient(context, host, TransportArgs.options(context, false)).repositories()) {
           if (repository.contains(text) && rows.size() < max) {
             rows.add(new Struct("searchResult")
                 .with("Description", "")

@@ -4,6 +4,7 @@ import dev.berth.cli.format.Formatter;
 import dev.berth.cli.format.GoTemplate;
 import dev.berth.cli.format.GoTemplate.Struct;
 import dev.berth.cli.format.TabWriter;
+import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.registry.ServerVersion;
 import dev.berth.credentials.RegistryHosts;
@@ -57,7 +58,7 @@ final class VersionCommand {
       }
       String host = key.equals(RegistryHosts.HUB_KEY) ? "registry-1.docker.io" : key;
       try {
-        ServerVersion v = ServerVersion.probe(ClientFactory.http(), RegistryEndpoint.forHost(host));
+        ServerVersion v = ServerVersion.probe(HttpClients.newClient(), RegistryEndpoint.forHost(host));
         info.with("Server", new Struct("serverVersion")
             .with("Address", host)
             .with("Product", v.berthVersion() != null ? "Berth" : "")

@@ -45,10 +45,15 @@ public final class HttpClients {
 
   /** A client as Berth's registry calls want it: no automatic redirects, HTTP/1.1, TLS deferred. */
   public static HttpClient newClient() {
+    return newClient(Duration.ofSeconds(30));
+  }
+
+  /** The same, with this connect timeout (the transport's {@code BERTH_CONNECT_TIMEOUT}). */
+  public static HttpClient newClient(Duration connectTimeout) {
     HttpClient client = HttpClient.newBuilder()
         .followRedirects(HttpClient.Redirect.NEVER)
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(30))
+        .connectTimeout(connectTimeout)
         .sslContext(CONTEXT)
         .build();
     MADE.add(client);

@@ -2,6 +2,8 @@ package dev.berth.conformance;
 
 import dev.berth.server.RegistryServer;
 import dev.berth.server.ServerConfig;
+import dev.berth.server.auth.AuthSettings;
+import dev.berth.testkit.AccessRulesFile;
 import dev.berth.testkit.Htpasswd;
 import dev.berth.testkit.TempDirs;
 import java.io.ByteArrayOutputStream;
@@ -30,8 +32,11 @@ final class BerthTarget implements Target {
     this.deleteEnabled = deleteEnabled;
     try {
       Path users = Htpasswd.create(dir.resolve("htpasswd"), Conformance.USER, Conformance.PASSWORD);
-      ServerConfig config =
-          new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users, deleteEnabled);
+      // Basic auth, as the suite speaks it (and distribution, beside it, is configured); every
+      // user may delete, which Berth's default rules leave to admins
+      ServerConfig config = new ServerConfig("127.0.0.1", 0, dir.resolve("storage"), users, deleteEnabled)
+          .withAuth(AuthSettings.of(AuthSettings.Mode.BASIC).withUsersFileGiven(true)
+              .withRulesFile(AccessRulesFile.permissive(dir.resolve("rules.yml"))));
       // The server's own output (start-up lines) is not part of any check.
       this.server = RegistryServer.start(config,
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

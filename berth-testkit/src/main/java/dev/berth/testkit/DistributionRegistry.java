@@ -99,6 +99,10 @@ public final class DistributionRegistry implements AutoCloseable {
     private Path workDir;
     private boolean deleteEnabled = true;
     private String realm = "berth-test";
+    private String tokenRealm;
+    private String tokenService;
+    private String tokenIssuer;
+    private Path rootCertBundle;
 
     /** The users file (bcrypt entries, as {@code htpasswd -B} writes). Required. */
     public Builder htpasswd(Path htpasswd) {
@@ -122,10 +126,22 @@ public final class DistributionRegistry implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Token auth ({@code auth: token:}) instead of htpasswd: the registry trusts tokens signed by
+     * the keys whose certificates are in {@code rootCertBundle} and sends clients to {@code realm}.
+     */
+    public Builder tokenAuth(String realm, String service, String issuer, Path rootCertBundle) {
+      this.tokenRealm = realm;
+      this.tokenService = service;
+      this.tokenIssuer = issuer;
+      this.rootCertBundle = rootCertBundle;
+      return this;
+    }
+
     /** Starts the process and returns once {@code GET /v2/} answers. */
     public DistributionRegistry start() {
       Path program = Peers.require(PROGRAM, PACKAGE);
-      if (htpasswd == null || !Files.isRegularFile(htpasswd)) {
+      if (tokenRealm == null && (htpasswd == null || !Files.isRegularFile(htpasswd))) {
         throw new IllegalArgumentException("htpasswd users file not found: " + htpasswd);
       }
       boolean owns = workDir == null;
@@ -201,12 +217,20 @@ public final class DistributionRegistry implements AutoCloseable {
           http:
             addr: 127.0.0.1:%d
             secret: %s
+          """.formatted(quote(storage.toString()), deleteEnabled, port, secret) + (tokenRealm != null ? """
+          auth:
+            token:
+              realm: %s
+              service: %s
+              issuer: %s
+              rootcertbundle: %s
+          """.formatted(quote(tokenRealm), quote(tokenService), quote(tokenIssuer),
+              quote(rootCertBundle.toAbsolutePath().toString())) : """
           auth:
             htpasswd:
               realm: %s
               path: %s
-          """.formatted(quote(storage.toString()), deleteEnabled, port, secret, quote(realm),
-          quote(htpasswd.toAbsolutePath().toString()));
+          """.formatted(quote(realm), quote(htpasswd.toAbsolutePath().toString())));
     }
 
     private static String quote(String value) {

@@ -16,9 +16,11 @@ final class BerthServe implements AutoCloseable {
     this.process = process;
   }
 
-  static BerthServe start(BerthCli cli, Path storage, Path htpasswd) {
-    List<String> cmd = cli.command("serve", "--listen", "127.0.0.1:0", "--storage", storage.toString(),
-        "--htpasswd", htpasswd.toString());
+  /** @param extra more {@code serve} options ({@code --rules FILE}, {@code --auth basic}) */
+  static BerthServe start(BerthCli cli, Path storage, Path htpasswd, String... extra) {
+    List<String> cmd = new java.util.ArrayList<>(cli.command("serve", "--listen", "127.0.0.1:0",
+        "--storage", storage.toString(), "--htpasswd", htpasswd.toString()));
+    cmd.addAll(List.of(extra));
     Path log = storage.resolveSibling(storage.getFileName() + ".log");
     return new BerthServe(ServerProcess.start(cmd, LISTENING, Duration.ofSeconds(60), cli.environment(), log));
   }

@@ -28,7 +28,12 @@ abstract class WithBerthServe {
     this.dir = dir;
     cli = new BerthCli(dir.resolve("home"));
     Path users = TestPeers.htpasswd(dir.resolve("users"), user, password);
-    server = BerthServe.start(cli, dir.resolve("storage"), users);
+    server = BerthServe.start(cli, dir.resolve("storage"), users, serveOptions(dir));
+  }
+
+  /** More {@code berth serve} options for the class's server ({@code --rules FILE}, …). */
+  protected String[] serveOptions(Path dir) {
+    return new String[0];
   }
 
   @AfterAll

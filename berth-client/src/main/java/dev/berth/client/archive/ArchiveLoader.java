@@ -5,6 +5,7 @@ import dev.berth.client.image.ImageIndex;
 import dev.berth.client.image.Json;
 import dev.berth.client.image.Manifest;
 import dev.berth.client.store.AtomicFiles;
+import dev.berth.client.store.DigestMismatchException;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoreException;
 import dev.berth.client.store.StoredBlob;
@@ -12,7 +13,6 @@ import dev.berth.client.store.StoredImage;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.model.Reference;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /**
  * {@code berth load}: imports a {@code docker save} tar, an OCI archive tar, or an OCI layout
@@ -49,12 +48,11 @@ public final class ArchiveLoader {
     if (!Files.isRegularFile(input)) {
       throw new StoreException("cannot load " + input + ": no such file");
     }
-    if (isGzip(input)) {
-      // docker load accepts gzipped archives; random access needs the plain tar on disk
+    if (GzipArchive.isGzip(input)) {
+      // docker load accepts gzipped archives; random access needs a plain tar on disk, of what is needed only
       try (AtomicFiles.Pending plain = AtomicFiles.Pending.in(store.root().resolve(".tmp"))) {
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(input), 64 * 1024);
-            OutputStream out = plain.open()) {
-          in.transferTo(out);
+        try (OutputStream out = plain.open()) {
+          GzipArchive.expand(input, input.toString(), out);
         }
         return loadTar(plain.path(), input.toString());
       }
@@ -177,9 +175,14 @@ public final class ArchiveLoader {
     if (!source.exists(path)) {
       throw new StoreException("cannot load " + source.describe() + ": blob " + d.digest() + " is missing from it");
     }
+    long size = source.size(path); // also refuses a link that leads out of the archive
+    if (size != d.size()) {
+      throw new StoreException("cannot load " + source.describe() + ": " + path + " has " + size
+          + " bytes but its descriptor declares " + d.size());
+    }
     try (InputStream in = source.open(path)) {
       store.putBlob(in, d.digest(), d.size());
-    } catch (StoreException e) {
+    } catch (DigestMismatchException e) {
       throw new StoreException("cannot load " + source.describe() + ": " + path + ": " + e.getMessage());
     }
   }
@@ -236,8 +239,9 @@ public final class ArchiveLoader {
     if (!source.exists(path)) {
       throw new StoreException("cannot load " + source.describe() + ": manifest.json names " + path + ", which is not in the archive");
     }
+    long size = source.size(path); // also refuses a link that leads out of the archive
     try (InputStream in = source.open(path)) {
-      return store.putBlob(in, null, -1);
+      return store.putBlob(in, null, size);
     }
   }
 
@@ -280,9 +284,4 @@ public final class ArchiveLoader {
     }
   }
 
-  private static boolean isGzip(Path file) throws IOException {
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-      return in.read() == 0x1f && in.read() == 0x8b;
-    }
-  }
 }

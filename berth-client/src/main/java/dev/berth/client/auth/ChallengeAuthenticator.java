@@ -3,6 +3,7 @@ package dev.berth.client.auth;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.http.BoundedBody;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
 import java.io.IOException;
@@ -51,6 +52,8 @@ public final class ChallengeAuthenticator implements Authenticator {
   private final HttpClient http;
   private final Clock clock;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private volatile boolean offline;
+  private volatile String refreshToken;
 
   private record Token(String value, Instant expires) {}
 
@@ -90,6 +93,20 @@ public final class ChallengeAuthenticator implements Authenticator {
 
   public boolean hasCredentials() {
     return credentials != null;
+  }
+
+  /**
+   * Asks token servers for a refresh token along with the access token ({@code offline_token=true},
+   * as {@code docker login} does), for a login to keep instead of the password.
+   */
+  public ChallengeAuthenticator offline() {
+    this.offline = true;
+    return this;
+  }
+
+  /** The refresh token a token server handed out after {@link #offline()}, if any. */
+  public Optional<String> refreshToken() {
+    return Optional.ofNullable(refreshToken);
   }
 
   @Override
@@ -188,6 +205,9 @@ public final class ChallengeAuthenticator implements Authenticator {
       request = HttpRequest.newBuilder(realm).POST(HttpRequest.BodyPublishers.ofString(form))
           .header("Content-Type", "application/x-www-form-urlencoded");
     } else {
+      if (offline && credentials != null) {
+        query.add("offline_token=true").add("client_id=berth").add("account=" + encode(credentials.username()));
+      }
       String sep = realm.getRawQuery() == null ? "?" : "&";
       URI uri = query.length() == 0 ? realm : URI.create(realm + sep + query);
       request = HttpRequest.newBuilder(uri).GET();
@@ -198,7 +218,7 @@ public final class ChallengeAuthenticator implements Authenticator {
     request.timeout(TIMEOUT).header("Accept", "application/json");
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = BoundedBody.send(http, request.build(), BoundedBody.SMALL); // a token, never an endless body
     } catch (IOException e) {
       throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,
           "cannot get a token for " + registry.host() + " from " + realm.getAuthority() + ": "
@@ -224,6 +244,9 @@ public final class ChallengeAuthenticator implements Authenticator {
     if (!(value instanceof String token) || token.isEmpty()) {
       throw new AuthenticationException(AuthenticationException.Kind.PROTOCOL,
           "token server " + realm.getAuthority() + " answered without a token for " + registry.host());
+    }
+    if (offline && body.get("refresh_token") instanceof String refresh && !refresh.isEmpty()) {
+      refreshToken = refresh;
     }
     Duration lifetime = DEFAULT_LIFETIME;
     if (body.get("expires_in") instanceof Number n && n.longValue() > DEFAULT_LIFETIME.toSeconds()) {

@@ -1,6 +1,7 @@
 package dev.berth.client.auth;
 
 import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.http.BoundedBody;
 import dev.berth.credentials.Credentials;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -37,15 +38,17 @@ public final class LoginCheck {
   }
 
   /**
+   * @return a refresh token the registry's token server issued for this login (docker keeps it as
+   *     its identity token instead of the password), when it offers one
    * @throws AuthenticationException with a one-line message naming the registry: refused (the
    *     registry's error, e.g. {@code unauthorized: authentication required}), unreachable (unknown
    *     host, connection refused, TLS), or not a registry
    */
-  public void verify(RegistryEndpoint registry, Credentials credentials) throws AuthenticationException {
+  public Optional<String> verify(RegistryEndpoint registry, Credentials credentials) throws AuthenticationException {
     URI ping = registry.v2("");
     HttpResponse<byte[]> first = get(registry, ping, null);
     if (first.statusCode() == 200) {
-      return;
+      return Optional.empty();
     }
     if (first.statusCode() != 401) {
       throw unexpected(registry, ping, first);
@@ -56,8 +59,12 @@ public final class LoginCheck {
           "cannot log in to " + registry.host() + ": GET " + ping + " answered 401 without a WWW-Authenticate challenge");
     }
     Optional<String> answer;
+    ChallengeAuthenticator authenticator = new ChallengeAuthenticator(registry, Optional.of(credentials), http);
+    if (!credentials.username().equals(dev.berth.credentials.FileCredentialStore.TOKEN_USER)) {
+      authenticator.offline(); // a login with a password asks for a revocable token to keep instead
+    }
     try {
-      answer = new ChallengeAuthenticator(registry, Optional.of(credentials), http).authorize(challenges, null);
+      answer = authenticator.authorize(challenges, null);
     } catch (AuthenticationException e) {
       throw new AuthenticationException(e.kind(), "cannot log in to " + registry.host() + ": " + e.getMessage());
     } catch (IOException e) {
@@ -69,7 +76,7 @@ public final class LoginCheck {
     }
     HttpResponse<byte[]> second = get(registry, ping, answer.get());
     if (second.statusCode() == 200) {
-      return;
+      return authenticator.refreshToken();
     }
     if (second.statusCode() == 401 || second.statusCode() == 403) {
       throw refused(registry, ping, second);
@@ -84,7 +91,7 @@ public final class LoginCheck {
       request.header("Authorization", authorization);
     }
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return BoundedBody.send(http, request.build(), BoundedBody.SMALL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,

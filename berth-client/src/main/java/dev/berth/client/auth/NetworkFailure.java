@@ -1,5 +1,6 @@
 package dev.berth.client.auth;
 
+import dev.berth.client.http.BodyLimitException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -13,6 +14,9 @@ final class NetworkFailure {
   private NetworkFailure() {}
 
   static String describe(IOException e, String host) {
+    if (e instanceof BodyLimitException) {
+      return e.getMessage(); // already names the server and the limit
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
         return "unknown host " + host;

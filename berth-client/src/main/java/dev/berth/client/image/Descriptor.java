@@ -57,8 +57,11 @@ public record Descriptor(
         }
       });
     }
-    if (size.longValue() < 0) {
-      throw new IOException("invalid descriptor in " + what + ": negative size");
+    // sizes bound what is read: 1.5, 1e3 or 1e400 must not become some other number of bytes
+    boolean integral = size instanceof Integer || size instanceof Long
+        || (size instanceof java.math.BigInteger big && big.bitLength() < 64);
+    if (!integral || size.longValue() < 0) {
+      throw new IOException("invalid descriptor in " + what + ": size must be a non-negative integer, not " + size);
     }
     return new Descriptor(Json.string(map, "mediaType"), digest, size.longValue(), annotations,
         Json.object(map, "platform"));

@@ -20,9 +20,9 @@ public final class CatalogClient {
   private final RegistryTransport transport;
   private final RegistryEndpoint endpoint;
 
-  public CatalogClient(HttpClient http, RegistryEndpoint endpoint, Authenticator authenticator) {
+  public CatalogClient(HttpClient http, RegistryEndpoint endpoint, Authenticator authenticator, TransportOptions options) {
     this.endpoint = endpoint;
-    this.transport = new RegistryTransport(http, endpoint, authenticator, "registry:catalog:*");
+    this.transport = new RegistryTransport(http, endpoint, authenticator, "registry:catalog:*", options);
   }
 
   /** Every repository name, in the registry's order. */

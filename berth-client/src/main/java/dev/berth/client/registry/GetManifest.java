@@ -1,5 +1,6 @@
 package dev.berth.client.registry;
 
+import dev.berth.client.http.BoundedBody;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import java.io.IOException;
@@ -10,9 +11,10 @@ import java.util.Map;
 
 /**
  * {@code GET /v2/<name>/manifests/<ref>}: the manifest's exact bytes. By digest, the bytes must
- * hash to it; by tag, to the Docker-Content-Digest the registry names (when it names one).
+ * hash to it; by tag, to the Docker-Content-Digest the registry names (when it names one). At most
+ * 4 MiB (as registries accept), or the size an index declares for it ({@code size >= 0}).
  */
-record GetManifest(URI uri, String repository, String reference) implements RegistryCall<PulledManifest> {
+record GetManifest(URI uri, String repository, String reference, long size) implements RegistryCall<PulledManifest> {
   static final int MAX_MANIFEST = 4 * 1024 * 1024;
 
   @Override
@@ -32,11 +34,15 @@ record GetManifest(URI uri, String repository, String reference) implements Regi
   }
 
   @Override
+  public BoundedBody.Limit bodyLimit() {
+    return size >= 0 && size <= MAX_MANIFEST
+        ? new BoundedBody.Limit(size, "the size its index declares")
+        : new BoundedBody.Limit(MAX_MANIFEST, "the limit for a manifest");
+  }
+
+  @Override
   public PulledManifest handle(HttpResponse<InputStream> response) throws IOException {
-    byte[] content = response.body().readNBytes(MAX_MANIFEST + 1);
-    if (content.length > MAX_MANIFEST) {
-      throw new IOException("Tried to " + attempt() + " but failed because: the manifest is larger than 4 MiB");
-    }
+    byte[] content = response.body().readAllBytes();
     Digest actual = Digest.sha256(content);
     String expected = Digest.isValid(reference) ? reference
         : response.headers().firstValue("Docker-Content-Digest").orElse(null);

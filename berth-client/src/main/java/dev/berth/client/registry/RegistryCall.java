@@ -1,5 +1,6 @@
 package dev.berth.client.registry;
 
+import dev.berth.client.http.BoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -30,11 +31,24 @@ public interface RegistryCall<T> {
   }
 
   /**
-   * How long to wait for the response headers; null for calls whose request body is a blob (the
-   * answer only comes after the whole upload).
+   * Whether the request body is a blob: its answer only comes after the whole upload, so the
+   * response timeout does not apply (the stall timeout still does to the answer's body).
    */
-  default java.time.Duration timeout() {
-    return java.time.Duration.ofMinutes(2);
+  default boolean sendsBlob() {
+    return false;
+  }
+
+  /**
+   * The most a successful response body may hold; one byte more fails the call. Calls that read
+   * their answer into memory are also held to the response timeout for the whole body.
+   */
+  default BoundedBody.Limit bodyLimit() {
+    return new BoundedBody.Limit(BoundedBody.SMALL, null);
+  }
+
+  /** Whether the body is streamed (a blob): then only the stall timeout bounds its time. */
+  default boolean streamsBody() {
+    return false;
   }
 
   /** Blob downloads may be redirected to storage; nothing else is. */

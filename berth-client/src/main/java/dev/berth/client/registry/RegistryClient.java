@@ -23,10 +23,15 @@ public final class RegistryClient {
    * @param push whether to ask for push access too (scope {@code repository:<path>:pull,push})
    */
   public RegistryClient(HttpClient http, RegistryEndpoint endpoint, String path, Authenticator authenticator, boolean push) {
+    this(http, endpoint, path, authenticator, push, TransportOptions.defaults());
+  }
+
+  public RegistryClient(HttpClient http, RegistryEndpoint endpoint, String path, Authenticator authenticator, boolean push,
+      TransportOptions options) {
     this.endpoint = endpoint;
     this.path = path;
     this.transport = new RegistryTransport(http, endpoint, authenticator,
-        "repository:" + path + ":" + (push ? "pull,push" : "pull"));
+        "repository:" + path + ":" + (push ? "pull,push" : "pull"), options);
   }
 
   /** {@code host/path}, as errors and progress name it. */
@@ -54,8 +59,14 @@ public final class RegistryClient {
     return transport.call(new PutManifest(v2("manifests/" + reference), repository(), reference, mediaType, content));
   }
 
+  /** A manifest by tag or digest, at most 4 MiB. */
   public PulledManifest getManifest(String reference) throws IOException {
-    return transport.call(new GetManifest(v2("manifests/" + reference), repository(), reference));
+    return getManifest(reference, -1);
+  }
+
+  /** A manifest an index names: not one byte more than the {@code size} it declares. */
+  public PulledManifest getManifest(String reference, long size) throws IOException {
+    return transport.call(new GetManifest(v2("manifests/" + reference), repository(), reference, size));
   }
 
   /** Every tag of the repository, following the registry's pages ({@code Link: <…>; rel="next"}). */
@@ -70,9 +81,12 @@ public final class RegistryClient {
     return tags;
   }
 
-  /** Streams a blob into the store, verifying digest and size as it is written. */
+  /**
+   * Streams a blob into the store, verifying digest and size as it is written; a body longer than
+   * {@code size} (when not negative) fails at the first byte too many.
+   */
   public StoredBlob pullBlob(Digest digest, long size, ImageStore store) throws IOException {
-    GetBlob<StoredBlob> call = new GetBlob<>(v2("blobs/" + digest), repository(), digest, body -> {
+    GetBlob<StoredBlob> call = new GetBlob<>(v2("blobs/" + digest), repository(), digest, size, body -> {
       try {
         return store.putBlob(body, digest, size);
       } catch (StoreException e) {

@@ -2,6 +2,7 @@ package dev.berth.client.registry;
 
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
+import dev.berth.client.http.BoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -12,7 +13,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +25,12 @@ import java.util.Optional;
  *       once with the registry's own message. No loops.</li>
  *   <li>redirects: followed only for calls that allow them (blob GETs), and the Authorization
  *       header never goes to another origin.</li>
+ *   <li>other origins (a redirect, an upload {@code Location}): reached only over HTTPS, or HTTP on
+ *       loopback, or with {@link TransportOptions#insecure()}: a blob never leaves over plain HTTP
+ *       for a host the user did not name.</li>
+ *   <li>limits: every body is read through {@link BoundedBody} (the call's size limit, the stall
+ *       timeout, and the response timeout for bodies read into memory); headers must come within
+ *       the response timeout, except after an upload.</li>
  *   <li>status → {@link RegistryException}, from the registry's JSON error body.</li>
  * </ul>
  */
@@ -35,22 +41,21 @@ public final class RegistryTransport {
   private final RegistryEndpoint endpoint;
   private final Authenticator authenticator;
   private final String scope;
+  private final TransportOptions options;
   private volatile String authorization;
 
-  public RegistryTransport(HttpClient http, RegistryEndpoint endpoint, Authenticator authenticator, String scope) {
+  public RegistryTransport(HttpClient http, RegistryEndpoint endpoint, Authenticator authenticator, String scope,
+      TransportOptions options) {
     this.http = Objects.requireNonNull(http);
     this.endpoint = Objects.requireNonNull(endpoint);
     this.authenticator = Objects.requireNonNull(authenticator);
     this.scope = scope;
+    this.options = Objects.requireNonNull(options);
   }
 
-  /** An HTTP client as the transport expects: no automatic redirects (we decide where auth goes). */
+  /** An HTTP client as the transport expects, with the default options. */
   public static HttpClient newHttpClient() {
-    return HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(30))
-        .build();
+    return TransportOptions.defaults().newHttpClient();
   }
 
   public RegistryEndpoint endpoint() {
@@ -94,15 +99,22 @@ public final class RegistryTransport {
       drain(response);
       // credentials belong to the registry's origin only; storage URLs carry their own signature
       String auth = sameOrigin(next, call.uri()) ? authorization : null;
-      if (!sameOrigin(next, call.uri()) && next.getScheme().equals("http") && !RegistryEndpoint.isLoopback(next.getAuthority())) {
-        throw new IOException("Tried to " + call.attempt() + " but failed because: the registry redirected to plain HTTP: " + next.getHost());
-      }
       response = send(new Redirected<>(call), next, auth);
     }
     return response;
   }
 
   private HttpResponse<InputStream> send(RegistryCall<?> call, URI uri, String auth) throws IOException {
+    if (uri.getScheme() == null || uri.getHost() == null
+        || !(uri.getScheme().equalsIgnoreCase("https") || uri.getScheme().equalsIgnoreCase("http"))) {
+      throw new IOException("Tried to " + call.attempt() + " but failed because: the registry sent us to an invalid URL: " + uri);
+    }
+    boolean elsewhere = !sameOrigin(uri, endpoint.baseUri());
+    if (elsewhere && uri.getScheme().equalsIgnoreCase("http") && !options.isLoopback(uri.getAuthority()) && !options.insecure()) {
+      // a redirect or an upload Location: the content would cross a network in clear text
+      throw new IOException("Tried to " + call.attempt() + " but failed because: the registry sent us to "
+          + uri.getScheme() + "://" + uri.getAuthority() + ", another server over plain HTTP (allowed only with --insecure)");
+    }
     HttpRequest.Builder builder;
     try {
       builder = HttpRequest.newBuilder(uri).method(call.method(), call.body());
@@ -110,15 +122,17 @@ public final class RegistryTransport {
       throw new IOException("Tried to " + call.attempt() + " but failed because: " + e.getCause().getMessage(), e.getCause());
     }
     call.headers().forEach(builder::header);
-    if (call.timeout() != null) {
-      builder.timeout(call.timeout());
+    if (!call.sendsBlob()) {
+      builder.timeout(options.responseTimeout());
     }
     // an upload Location may point elsewhere: credentials go to the registry's own origin only
-    if (auth != null && sameOrigin(uri, endpoint.baseUri())) {
+    if (auth != null && !elsewhere) {
       builder.header("Authorization", auth);
     }
+    HttpResponse.BodyHandler<InputStream> body = BoundedBody.handler(uri.getAuthority(), call.attempt(), call.bodyLimit(),
+        options.stallTimeout(), call.streamsBody() ? null : options.responseTimeout());
     try {
-      return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+      return http.send(builder.build(), body);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while trying to " + call.attempt(), e);
@@ -156,9 +170,12 @@ public final class RegistryTransport {
     }
   }
 
-  private static void drain(HttpResponse<InputStream> response) throws IOException {
+  /** Reads what little a redirect has (so the connection can be reused), never more than its limit. */
+  private static void drain(HttpResponse<InputStream> response) {
     try (InputStream body = response.body()) {
-      body.skip(Long.MAX_VALUE);
+      body.skip(BoundedBody.ERROR_BODY);
+    } catch (IOException e) {
+      // too big, too slow or broken: the connection is dropped instead, which is all we lose
     }
   }
 
@@ -176,7 +193,7 @@ public final class RegistryTransport {
     return u.getPort() >= 0 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
   }
 
-  /** A redirected blob GET: same call, but the body is always empty. */
+  /** A redirected blob GET: same call and limits, but the request body is always empty. */
   private record Redirected<T>(RegistryCall<T> call) implements RegistryCall<T> {
     @Override
     public String attempt() {
@@ -191,6 +208,16 @@ public final class RegistryTransport {
     @Override
     public URI uri() {
       return call.uri();
+    }
+
+    @Override
+    public BoundedBody.Limit bodyLimit() {
+      return call.bodyLimit();
+    }
+
+    @Override
+    public boolean streamsBody() {
+      return call.streamsBody();
     }
 
     @Override

@@ -39,8 +39,8 @@ record WriteUpload(URI uri, String repository, Digest digest, Path file, long si
   }
 
   @Override
-  public java.time.Duration timeout() {
-    return null;
+  public boolean sendsBlob() {
+    return true;
   }
 
   @Override

@@ -112,7 +112,8 @@ public final class ImageStore {
   /**
    * Streams {@code in} into the store, hashing as it goes. With an {@code expected} digest a
    * mismatch (or a size differing from {@code expectedSize} when that is not negative) is rejected
-   * and leaves nothing behind.
+   * and leaves nothing behind; a stream longer than {@code expectedSize} is refused as soon as it
+   * says so, without writing a byte past that size.
    */
   public StoredBlob putBlob(InputStream in, Digest expected, long expectedSize) throws IOException {
     MessageDigest hasher = expected != null ? expected.newHasher() : Digest.newSha256();
@@ -123,6 +124,9 @@ public final class ImageStore {
         byte[] buffer = new byte[64 * 1024];
         int n;
         while ((n = in.read(buffer)) > 0) {
+          if (expectedSize >= 0 && size + n > expectedSize) {
+            throw new DigestMismatchException("the content is larger than the expected " + expectedSize + " bytes");
+          }
           hasher.update(buffer, 0, n);
           out.write(buffer, 0, n);
           size += n;

@@ -48,7 +48,7 @@ public final class Puller {
       ImageIndex index = ImageIndex.parse(top.content(), "index " + top.digest());
       manifestDescriptor = index.choosePlatform().orElseThrow(() -> new StoreException(
           "the index " + top.digest() + " of " + ref.familiar() + " lists no manifests"));
-      var child = client.getManifest(manifestDescriptor.digest().toString());
+      var child = client.getManifest(manifestDescriptor.digest().toString(), manifestDescriptor.size());
       manifestBytes = child.content();
       store.putBlob(manifestBytes);
     }

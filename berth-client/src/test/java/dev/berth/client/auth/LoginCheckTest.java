@@ -64,7 +64,7 @@ class LoginCheckTest {
   void bearerRegistryIsCheckedThroughItsTokenServer() throws Exception {
     try (TestServer tokens = new TestServer((req, body) -> {
       if (ALICE_BASIC.equals(req.getHeader("Authorization"))) {
-        req.response().end("{\"token\":\"good\"}");
+        req.response().end("{\"token\":\"good\",\"refresh_token\":\"keep-me\"}");
       } else {
         req.response().setStatusCode(401).end("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"bad login\"}]}");
       }
@@ -79,8 +79,10 @@ class LoginCheckTest {
           }
         })) {
       RegistryEndpoint endpoint = RegistryEndpoint.forHost(bearerRegistry.host());
-      new LoginCheck().verify(endpoint, new Credentials("alice", "s3cret"));
-      assertThat(tokens.seen).singleElement().extracting(TestServer.Seen::uri).isEqualTo("/auth?service=reg");
+      // as docker login: asks for a refresh token, and hands it back to be kept instead of the password
+      assertThat(new LoginCheck().verify(endpoint, new Credentials("alice", "s3cret"))).hasValue("keep-me");
+      assertThat(tokens.seen).singleElement().extracting(TestServer.Seen::uri)
+          .isEqualTo("/auth?service=reg&offline_token=true&client_id=berth&account=alice");
 
       assertThatThrownBy(() -> new LoginCheck().verify(endpoint, new Credentials("alice", "x")))
           .hasMessage("cannot log in to " + bearerRegistry.host() + ": token server " + tokens.host()

@@ -8,21 +8,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Remembers recently verified user/password pairs so that a client sending Basic credentials
- * with every request pays bcrypt once per TTL, not once per request.
+ * Remembers recently verified user/secret pairs (passwords and personal access tokens) so that a
+ * client sending Basic credentials with every request pays for bcrypt or a store look-up once per
+ * TTL, not once per request.
  *
  * <p>Nothing reversible is kept: the key is SHA-256 of a per-process random salt, the user and
- * the password; it is compared in constant time. An entry expires after a short TTL and the whole
- * cache is dropped when the users file changes, so a changed or removed password stops working
- * at once.
+ * the secret, and a look-up is by that hash (so timing reveals no prefix of a secret). An entry expires after a short TTL and the whole
+ * cache is dropped when users, tokens or revocations change, so a changed password or a revoked
+ * token stops working at once.
  */
 final class CredentialCache {
+  private static final int MAX_ENTRIES = 100_000;
+
   private final byte[] salt = new byte[32];
   private final long ttlNanos;
   private final LongSupplier clock;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  private record Entry(byte[] key, long expiresAt) {}
+  /** Keyed by the salted hash itself: a user may have several secrets in use (a password, tokens). */
+  private record Entry(Identity identity, Object users, long expiresAt) {}
 
   CredentialCache(Duration ttl, LongSupplier nanoClock) {
     new SecureRandom().nextBytes(salt);
@@ -30,32 +34,43 @@ final class CredentialCache {
     this.clock = nanoClock;
   }
 
-  boolean contains(String user, byte[] password) {
-    Entry e = entries.get(user);
+  /**
+   * The identity these credentials were found to be, or null when not (or no longer) known.
+   *
+   * @param users the users in force: an entry verified against other users (the file changed
+   *     since) does not count, whichever thread noticed the change first
+   */
+  Identity get(String user, byte[] secret, Object users) {
+    String key = key(user, secret);
+    Entry e = entries.get(key);
     if (e == null) {
-      return false;
+      return null;
     }
-    if (clock.getAsLong() - e.expiresAt > 0) {
-      entries.remove(user, e);
-      return false;
+    if (clock.getAsLong() - e.expiresAt > 0 || e.users != users) {
+      entries.remove(key, e);
+      return null;
     }
-    return MessageDigest.isEqual(e.key, key(user, password));
+    return e.identity;
   }
 
-  void put(String user, byte[] password) {
-    entries.put(user, new Entry(key(user, password), clock.getAsLong() + ttlNanos));
+  void put(String user, byte[] secret, Identity identity, Object users) {
+    if (entries.size() >= MAX_ENTRIES) {
+      entries.clear();
+    }
+    entries.put(key(user, secret), new Entry(identity, users, clock.getAsLong() + ttlNanos));
   }
 
   void clear() {
     entries.clear();
   }
 
-  private byte[] key(String user, byte[] password) {
+  /** A map key that reveals nothing: salted, so equal secrets in two processes look different. */
+  private String key(String user, byte[] secret) {
     MessageDigest sha = dev.berth.model.Digest.newSha256();
     sha.update(salt);
     sha.update(user.getBytes(StandardCharsets.UTF_8));
     sha.update((byte) 0);
-    sha.update(password);
-    return sha.digest();
+    sha.update(secret);
+    return java.util.HexFormat.of().formatHex(sha.digest());
   }
 }

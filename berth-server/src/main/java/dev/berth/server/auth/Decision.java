@@ -12,9 +12,21 @@ public sealed interface Decision {
    * the mount source?), never about credentials.
    */
   non-sealed interface Grant extends Decision {
+    /** The user, or null for a client without credentials. */
     String subject();
 
     boolean allows(String repository, Action action);
+
+    /** May list the catalog ({@code registry:catalog:*}); it shows only what the caller may pull. */
+    boolean allowsCatalog();
+
+    /**
+     * Whether the catalog shows {@code repository} to this caller: the repositories its user may
+     * pull, whatever a bearer token's own access names (that is the catalog scope, not theirs).
+     */
+    default boolean lists(String repository) {
+      return allows(repository, Action.PULL);
+    }
   }
 
   /**

@@ -82,6 +82,15 @@ public final class UsersFile {
     return hashes.size();
   }
 
+  public boolean contains(String user) {
+    return hashes.containsKey(user);
+  }
+
+  /** The user names, sorted. */
+  public java.util.List<String> users() {
+    return hashes.keySet().stream().sorted().toList();
+  }
+
   /** Checks a password (UTF-8 bytes) with bcrypt; slow on purpose, call it off I/O threads. */
   public boolean verify(String user, byte[] password) {
     byte[] hash = hashes.get(user);

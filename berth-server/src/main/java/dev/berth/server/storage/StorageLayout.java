@@ -16,6 +16,14 @@ import java.util.regex.Pattern;
  * │   └── sha256/ab/abcdef…(64 hex)/data        the bytes; written once, renamed into place
  * ├── trash/&lt;uuid&gt;                            files being deleted in the background (never read)
  * ├── lock                                     held (kernel lock) by the one process using the storage
+ * ├── htpasswd                                 users (bcrypt, as htpasswd -B writes), unless --htpasswd names another
+ * ├── access.yml                               access rules, unless --rules names another
+ * ├── auth/
+ * │   ├── state.db                             refresh and personal tokens, revocations (SQLite, 0600)
+ * │   ├── signing-keys.json                    the keys that sign access tokens (JWK set, 0600)
+ * │   └── token-signing.pem                    their certificates, for registries that trust a bundle
+ * ├── tls/                                     --tls auto: the registry's own CA and certificate (see AutoTls)
+ * ├── audit.log                                security events, appended (unless --audit-log names another)
  * └── repositories/
  *     └── &lt;name…&gt;/                           e.g. library/ubuntu (components never start with '_')
  *         ├── _layers/sha256/&lt;hex&gt;/link         "sha256:&lt;hex&gt;": this repository may serve the blob
@@ -24,10 +32,13 @@ import java.util.regex.Pattern;
  *         │   ├── tags/&lt;tag&gt;/current/link     "sha256:&lt;hex&gt;": the manifest the tag names now
  *         │   └── referrers/sha256/&lt;subject hex&gt;/sha256/&lt;hex&gt;/link
  *         │                                     manifests whose {@code subject} is the given one
- *         └── _uploads/&lt;uuid&gt;/
- *             ├── data                          bytes received so far
- *             └── startedat                     ISO-8601 instant, for purging abandoned sessions
+ *         └── _uploads/&lt;uuid&gt;                  an upload session: the bytes received so far. One
+ *                                               inode per session; the id is a UUIDv7, so it
+ *                                               carries the session's start (for purging)
  * </pre>
+ *
+ * Sessions started before that layout are directories, {@code _uploads/<uuid>/data} plus a
+ * {@code startedat} file; they are still read, resumed and purged, never created.
  *
  * Links hold the digest as text and are replaced atomically (see {@link AtomicFiles}); a link is
  * written only after what it points to is durable, so a crash never leaves a link to nothing.
@@ -54,6 +65,30 @@ public final class StorageLayout {
   /** Locked by the one process working on this storage ({@link StorageLock}). */
   public Path lockFile() {
     return root.resolve("lock");
+  }
+
+  /** The default users file. */
+  public Path usersFile() {
+    return root.resolve("htpasswd");
+  }
+
+  /** The default access rules. */
+  public Path rulesFile() {
+    return root.resolve("access.yml");
+  }
+
+  /** Auth state: tokens, revocations, signing keys. */
+  public Path authDir() {
+    return root.resolve("auth");
+  }
+
+  /** {@code --tls auto}'s CA and server certificate. */
+  public Path tlsDir() {
+    return root.resolve("tls");
+  }
+
+  public Path authStateFile() {
+    return authDir().resolve("state.db");
   }
 
   /** Where big files wait to be deleted off the request's path ({@link Trash}). */
@@ -135,12 +170,19 @@ public final class StorageLayout {
     return uploadsDir(name).resolve(uploadId);
   }
 
+  /** A session's data: the session itself. */
   public Path uploadData(String name, String uploadId) {
-    return uploadDir(name, uploadId).resolve("data");
+    return uploadDir(name, uploadId);
   }
 
-  public Path uploadStartedAt(String name, String uploadId) {
-    return uploadDir(name, uploadId).resolve("startedat");
+  /** The data of a session of the earlier layout (a directory). */
+  static Path legacyUploadData(Path sessionDir) {
+    return sessionDir.resolve("data");
+  }
+
+  /** The start time of a session of the earlier layout. */
+  static Path legacyUploadStartedAt(Path sessionDir) {
+    return sessionDir.resolve("startedat");
   }
 
   public static boolean isUploadId(String id) {

@@ -11,20 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import dev.berth.server.storage.StorageLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BasicAccessControllerTest {
   @TempDir Path dir;
-  final ExecutorService pool = Executors.newSingleThreadExecutor();
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
+  final java.util.List<AuthSystem> opened = new java.util.ArrayList<>();
 
   @AfterEach
   void stop() {
-    pool.shutdownNow();
+    opened.forEach(AuthSystem::close);
   }
 
   /** A users file made by the real htpasswd; test-only passwords in argv are fine. */
@@ -40,22 +39,26 @@ class BasicAccessControllerTest {
     return file;
   }
 
-  Decision authorize(BasicAccessController c, String user, String password) throws Exception {
+  Decision authorize(AccessController c, String user, String password) throws Exception {
     String header = user == null ? null : "Basic " + Base64.getEncoder()
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    return c.authorize(AccessRequest.derive(header, "GET", "repo", false, null))
+    return c.authorize(AccessRequest.derive(header, "GET", "repo", false, null, "127.0.0.1", null))
         .toCompletableFuture().get();
   }
 
-  BasicAccessController controller(Path file) {
-    return new BasicAccessController(file, "Berth Registry", pool, new PrintStream(log, true));
+  AccessController controller(Path file) {
+    PrintStream out = new PrintStream(log, true);
+    AuthSystem auth = AuthSystem.open(AuthSettings.of(AuthSettings.Mode.BASIC), new StorageLayout(dir.resolve("storage")),
+        file, host -> null, out::println);
+    opened.add(auth);
+    return auth.controller();
   }
 
   @Test
   void acceptsBcryptEntriesWrittenByHtpasswd() throws Exception {
     Path file = htpasswd(dir.resolve("users"), "-B", "alice", "s3cret pass");
     htpasswd(file, "-B", "bob", "other");
-    BasicAccessController c = controller(file);
+    AccessController c = controller(file);
 
     assertThat(authorize(c, "alice", "s3cret pass")).isInstanceOfSatisfying(Decision.Grant.class,
         g -> assertThat(g.subject()).isEqualTo("alice"));
@@ -66,7 +69,7 @@ class BasicAccessControllerTest {
 
   @Test
   void wrongOrMissingCredentialsGetABasicChallenge() throws Exception {
-    BasicAccessController c = controller(htpasswd(dir.resolve("users"), "-B", "alice", "right"));
+    AccessController c = controller(htpasswd(dir.resolve("users"), "-B", "alice", "right"));
     authorize(c, "alice", "right"); // cached now; a wrong password must still fail
 
     for (Decision d : new Decision[] {
@@ -94,7 +97,7 @@ class BasicAccessControllerTest {
   @Test
   void aChangedUsersFileTakesEffectAndDropsCachedLogins() throws Exception {
     Path file = htpasswd(dir.resolve("users"), "-B", "alice", "old");
-    BasicAccessController c = controller(file);
+    AccessController c = controller(file);
     assertThat(authorize(c, "alice", "old")).isInstanceOf(Decision.Grant.class);
 
     Files.delete(file);
@@ -119,15 +122,15 @@ class BasicAccessControllerTest {
 
   @Test
   void accessIsDerivedFromMethodAndRoute() {
-    assertThat(AccessRequest.derive(null, "HEAD", "a/b", false, null).required())
+    assertThat(AccessRequest.derive(null, "HEAD", "a/b", false, null, "a", null).required())
         .containsExactly(Scope.repository("a/b", Action.PULL));
-    assertThat(AccessRequest.derive(null, "PATCH", "a/b", false, null).required().getFirst().toString())
+    assertThat(AccessRequest.derive(null, "PATCH", "a/b", false, null, "a", null).required().getFirst().toString())
         .isEqualTo("repository:a/b:pull,push");
-    AccessRequest mount = AccessRequest.derive(null, "POST", "a/b", false, "c/d");
+    AccessRequest mount = AccessRequest.derive(null, "POST", "a/b", false, "c/d", "a", null);
     assertThat(mount.optional()).containsExactly(Scope.repository("c/d", Action.PULL));
-    assertThat(AccessRequest.derive(null, "DELETE", "a/b", false, null).required())
+    assertThat(AccessRequest.derive(null, "DELETE", "a/b", false, null, "a", null).required())
         .containsExactly(Scope.repository("a/b", Action.DELETE));
-    assertThat(AccessRequest.derive(null, "GET", null, true, null).required().getFirst().toString())
+    assertThat(AccessRequest.derive(null, "GET", null, true, null, "a", null).required().getFirst().toString())
         .isEqualTo("registry:catalog:*");
   }
 }

@@ -1,0 +1,207 @@
+package dev.berth.client.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.client.RegistryEndpoint;
+import dev.berth.client.auth.TestServer;
+import dev.berth.client.http.BodyLimitException;
+import dev.berth.client.http.Hostile;
+import dev.berth.client.store.ImageStore;
+import dev.berth.credentials.Credentials;
+import dev.berth.model.Digest;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registries and storage hosts that lie about sizes, never stop, trickle, or send uploads and
+ * downloads elsewhere over plain HTTP: the client stays bounded and says so in one line.
+ */
+@org.junit.jupiter.api.Timeout(60)
+class HostileRegistryTest {
+  private static final byte[] BLOB = new byte[100];
+  private static final Digest DIGEST = Digest.sha256(BLOB);
+  private static final Credentials ALICE = new Credentials("alice", "s3cret");
+
+  @TempDir Path dir;
+  private final List<TestServer> servers = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (TestServer s : servers) {
+      s.close();
+    }
+  }
+
+  private TestServer server(BiConsumer<HttpServerRequest, String> handler) throws Exception {
+    return server("127.0.0.1", handler);
+  }
+
+  private TestServer server(String address, BiConsumer<HttpServerRequest, String> handler) throws Exception {
+    TestServer s = new TestServer(address, handler);
+    servers.add(s);
+    return s;
+  }
+
+  private static RegistryClient client(TestServer registry, TransportOptions options) {
+    return new RegistryClient(options.newHttpClient(), RegistryEndpoint.forHost(registry.host()), "a/b",
+        new BasicOnlyAuthenticator(Optional.of(ALICE)), true, options);
+  }
+
+  private static RegistryClient client(TestServer registry) {
+    return client(registry, TransportOptions.defaults());
+  }
+
+  private ImageStore store() throws Exception {
+    return ImageStore.open(dir.resolve("images"));
+  }
+
+  /** Nothing of a refused blob is left: not in the store, not half-written in its scratch space. */
+  private static void assertNothingKept(ImageStore store) throws Exception {
+    assertThat(store.hasBlob(DIGEST)).isFalse();
+    try (Stream<Path> tmp = Files.list(store.root().resolve(".tmp"))) {
+      assertThat(tmp).isEmpty();
+    }
+  }
+
+  @Test
+  void aBlobLongerThanItsDescriptorSaysStopsAtTheDeclaredSize() throws Exception {
+    TestServer registry = server((req, body) -> Hostile.endless(req.response()));
+    ImageStore store = store();
+    assertThatThrownBy(() -> client(registry).pullBlob(DIGEST, 100, store))
+        .isInstanceOfSatisfying(BodyLimitException.class, e -> assertThat(e.kind()).isEqualTo(BodyLimitException.Kind.TOO_LARGE))
+        .hasMessage("Tried to pull blob " + DIGEST + " from " + registry.host() + "/a/b but failed because: "
+            + registry.host() + " sent more than 100 bytes, the size its descriptor declares");
+    assertNothingKept(store);
+  }
+
+  @Test
+  void anEndlessRedirectTargetIsCappedTooAndNamed() throws Exception {
+    TestServer storage = server((req, body) -> Hostile.endless(req.response()));
+    TestServer registry = server((req, body) -> req.response().setStatusCode(307)
+        .putHeader("Location", "http://" + storage.host() + "/signed").end());
+    ImageStore store = store();
+    assertThatThrownBy(() -> client(registry).pullBlob(DIGEST, 100, store))
+        .hasMessage("Tried to pull blob " + DIGEST + " from " + registry.host() + "/a/b but failed because: "
+            + storage.host() + " sent more than 100 bytes, the size its descriptor declares");
+    assertNothingKept(store);
+  }
+
+  @Test
+  void anEndlessRedirectBodyIsNotReadToItsEnd() throws Exception {
+    TestServer storage = server((req, body) -> req.response().end(io.vertx.core.buffer.Buffer.buffer(BLOB)));
+    TestServer registry = server((req, body) -> {
+      req.response().setStatusCode(307).putHeader("Location", "http://" + storage.host() + "/signed");
+      Hostile.endless(req.response());
+    });
+    ImageStore store = store();
+    assertThat(client(registry).pullBlob(DIGEST, 100, store).digest()).isEqualTo(DIGEST);
+  }
+
+  @Test
+  void manifestsAreCappedAt4MiBOrAtTheSizeTheirIndexDeclares() throws Exception {
+    TestServer registry = server((req, body) -> Hostile.endless(req.response()));
+    assertThatThrownBy(() -> client(registry).getManifest("latest"))
+        .hasMessage("Tried to pull manifest " + registry.host() + "/a/b:latest but failed because: "
+            + registry.host() + " sent more than 4 MiB, the limit for a manifest");
+    assertThatThrownBy(() -> client(registry).getManifest(DIGEST.toString(), 300))
+        .hasMessage("Tried to pull manifest " + registry.host() + "/a/b@" + DIGEST + " but failed because: "
+            + registry.host() + " sent more than 300 bytes, the size its index declares");
+  }
+
+  @Test
+  void aTrickledBlobFailsAtTheStallTimeout() throws Exception {
+    TestServer registry = server((req, body) -> Hostile.trickle(req.response(), 20));
+    ImageStore store = store();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client(registry, TransportOptions.defaults().withStallTimeout(Duration.ofMillis(400)))
+        .pullBlob(DIGEST, 100, store))
+        .isInstanceOfSatisfying(BodyLimitException.class, e -> assertThat(e.kind()).isEqualTo(BodyLimitException.Kind.STALLED))
+        .hasMessageMatching("Tried to pull blob " + DIGEST + " from " + registry.host()
+            + "/a/b but failed because: only \\d+ bytes from " + registry.host() + " in 400 ms \\(stall timeout\\)");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertNothingKept(store);
+  }
+
+  @Test
+  void aRegistryThatNeverAnswersTimesOutAndAnEndlessErrorIsCut() throws Exception {
+    TestServer mute = server((req, body) -> { });
+    TransportOptions impatient = TransportOptions.defaults().withResponseTimeout(Duration.ofMillis(300));
+    assertThatThrownBy(() -> client(mute, impatient).getManifest("latest"))
+        .isInstanceOf(RegistryUnreachableException.class)
+        .hasMessage("Tried to pull manifest " + mute.host() + "/a/b:latest but failed because: registry "
+            + mute.host() + " did not answer in time");
+
+    TestServer failing = server((req, body) -> {
+      req.response().setStatusCode(500);
+      Hostile.endless(req.response());
+    });
+    assertThatThrownBy(() -> client(failing).getManifest("latest"))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(500))
+        .hasMessage("Tried to pull manifest " + failing.host() + "/a/b:latest but failed because: unknown: HTTP status 500");
+  }
+
+  /** 401 without credentials; with them, a 202 whose Location is on {@code elsewhere}. */
+  private TestServer registrySendingUploadsTo(TestServer elsewhere) throws Exception {
+    return server((req, body) -> {
+      if (req.getHeader("Authorization") == null) {
+        req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"r\"").end();
+      } else {
+        req.response().setStatusCode(202).putHeader("Location", "http://" + elsewhere.host() + "/upload/1").end();
+      }
+    });
+  }
+
+  @Test
+  void anUploadLocationOnAnotherHostOverPlainHttpGetsNothingWithoutInsecure() throws Exception {
+    TestServer elsewhere = server("127.0.0.2", (req, body) -> req.response()
+        .setStatusCode(req.method().name().equals("PUT") ? 201 : 202)
+        .putHeader("Location", "http://" + req.authority() + "/upload/2").end());
+    TestServer registry = registrySendingUploadsTo(elsewhere);
+    // 127.0.0.2 stands for a machine across the network: only the registry's address is loopback
+    TransportOptions options = TransportOptions.defaults().withLoopback(a -> a.equals(registry.host()));
+    Path file = Files.write(dir.resolve("blob"), BLOB);
+
+    assertThatThrownBy(() -> client(registry, options).pushBlob(DIGEST, file, BLOB.length))
+        .hasMessage("Tried to push blob " + DIGEST + " to " + registry.host() + "/a/b but failed because: the registry sent us to http://"
+            + elsewhere.host() + ", another server over plain HTTP (allowed only with --insecure)");
+    assertThat(elsewhere.seen).isEmpty();
+
+    client(registry, options.withInsecure(true)).pushBlob(DIGEST, file, BLOB.length);
+    assertThat(elsewhere.seen).extracting(TestServer.Seen::method).containsExactly("PATCH", "PUT");
+    String secret = Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+    assertThat(elsewhere.seen).allSatisfy(seen -> {
+      assertThat(seen.headers()).doesNotContainKey("authorization");
+      assertThat(seen.headers().values()).noneMatch(v -> v.contains(secret) || v.contains("s3cret"));
+    });
+  }
+
+  @Test
+  void aRedirectToAnotherHostOverPlainHttpIsRefusedWithoutInsecure() throws Exception {
+    TestServer storage = server("127.0.0.2", (req, body) -> req.response().end(io.vertx.core.buffer.Buffer.buffer(BLOB)));
+    TestServer registry = server((req, body) -> req.response().setStatusCode(307)
+        .putHeader("Location", "http://" + storage.host() + "/signed").end());
+    TransportOptions options = TransportOptions.defaults().withLoopback(a -> a.equals(registry.host()));
+    ImageStore store = store();
+
+    assertThatThrownBy(() -> client(registry, options).pullBlob(DIGEST, 100, store))
+        .hasMessageEndingWith("the registry sent us to http://" + storage.host()
+            + ", another server over plain HTTP (allowed only with --insecure)");
+    assertThat(storage.seen).isEmpty();
+
+    assertThat(client(registry, options.withInsecure(true)).pullBlob(DIGEST, 100, store).digest()).isEqualTo(DIGEST);
+    assertThat(storage.seen).extracting(TestServer.Seen::authorization).containsExactly((String) null);
+  }
+}
