@@ -150,6 +150,16 @@ final class CommandTree {
         }
       }
     }
+    // docker's order: usage, description, the commands, then the global options
+    rootSpec.usageMessage().sectionKeys(List.of(
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION_HEADING,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST_HEADING,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
+        CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER));
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, CommandTree::commandList);
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST_HEADING, help -> "");
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, help -> String.format(
@@ -256,10 +266,24 @@ final class CommandTree {
     return b.toString();
   }
 
+  /** {@code  name        description}, the description wrapped at 80 columns under itself. */
   private static String line(String name, CommandLine.Help help) {
     String[] description = help.commandSpec().usageMessage().description();
     String first = description.length == 0 ? "" : description[0].replaceAll("\\.$", "");
-    return String.format("  %-12s%s%n", name, first);
+    StringBuilder b = new StringBuilder(String.format("  %-12s", name));
+    int column = b.length();
+    for (String word : first.split(" ")) {
+      if (column > 14 && column + 1 + word.length() > 80) {
+        b.append(String.format("%n%14s", ""));
+        column = 14;
+      } else if (column > 14) {
+        b.append(' ');
+        column++;
+      }
+      b.append(word);
+      column += word.length();
+    }
+    return b.append(String.format("%n")).toString();
   }
 
   /** Builds commands that take a {@link CliContext} in their constructor. */

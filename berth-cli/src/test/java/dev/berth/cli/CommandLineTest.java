@@ -41,6 +41,11 @@ class CommandLineTest {
         .contains("Global Options:\n  -h, --help", "-v, --version")
         .endsWith("Run 'berth COMMAND --help' for more information on a command.\n")
         .doesNotContain("Exception", "-V");
+    // docker's order: usage, description, the command sections, then the global options
+    assertThat(r.out().indexOf("Common Commands:")).isLessThan(r.out().indexOf("Management Commands:"));
+    assertThat(r.out().indexOf("Management Commands:")).isLessThan(r.out().indexOf("Registry Commands:"));
+    assertThat(r.out().indexOf("Registry Commands:")).isLessThan(r.out().indexOf("\nCommands:"));
+    assertThat(r.out().indexOf("\nCommands:")).isLessThan(r.out().indexOf("Global Options:"));
     assertThat(berth.run("--help").out()).isEqualTo(r.out());
     assertThat(berth.run("help").out()).isEqualTo(r.out());
   }
