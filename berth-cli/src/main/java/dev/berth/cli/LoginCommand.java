@@ -66,7 +66,7 @@ final class LoginCommand implements Callable<Integer> {
       if (username.isEmpty()) {
         throw new UserError("Must provide --username with --password-stdin");
       }
-      password = readPasswordFromStdin();
+      password = new String(PasswordInput.fromStdin(context)); // as docker: one trailing newline dropped
     }
 
     String key = RegistryHosts.configKey(server);
@@ -147,26 +147,6 @@ final class LoginCommand implements Callable<Integer> {
     }
   }
 
-  private String readPasswordFromStdin() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try {
-      context.in().transferTo(bytes);
-    } catch (IOException e) {
-      throw new UserError("cannot read the password from stdin: " + e.getMessage());
-    }
-    String text = bytes.toString(StandardCharsets.UTF_8);
-    // as docker: one trailing newline (and a CR before it) is not part of the password
-    if (text.endsWith("\n")) {
-      text = text.substring(0, text.length() - 1);
-    }
-    if (text.endsWith("\r")) {
-      text = text.substring(0, text.length() - 1);
-    }
-    if (text.isEmpty()) {
-      throw new UserError("password is required: --password-stdin read nothing");
-    }
-    return text;
-  }
 
   private void store(String key, Credentials login, DockerCredentials credentials) {
     try {

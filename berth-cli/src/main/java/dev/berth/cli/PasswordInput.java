@@ -43,6 +43,7 @@ final class PasswordInput {
       throw new UserError("cannot read the password from stdin: " + e.getMessage());
     }
     String text = bytes.toString(StandardCharsets.UTF_8);
+    // as docker: one trailing newline (and a CR before it) is not part of the password
     if (text.endsWith("\n")) {
       text = text.substring(0, text.length() - 1);
     }

@@ -48,6 +48,22 @@ final class UserCommand implements Callable<Integer> {
       this.context = context;
     }
 
+    /**
+     * Reads a password (terminal or stdin) and writes the user's bcrypt entry.
+     *
+     * @param mustExist a password change (else an add); {@code create} makes a missing users file
+     */
+    void putPassword(NewPassword password, String prompt, Path file, boolean mustExist, boolean create) {
+      char[] secret = PasswordInput.read(context, password.stdin, prompt);
+      try {
+        UsersFileEditor.put(file, name, secret, password.cost, mustExist, create);
+      } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+        throw new UserError(e.getMessage());
+      } finally {
+        Arrays.fill(secret, '\0');
+      }
+    }
+
     /** Revokes the user's tokens, so that nothing issued before the change keeps working. */
     void revokeTokens(String why) {
       try (AuthStore store = files.openStoreIfPresent(context)) {
@@ -88,16 +104,8 @@ final class UserCommand implements Callable<Integer> {
       validate(name, password.cost);
       files.requireOwner(context);
       Path file = files.usersFile(context);
-      boolean defaultFile = !files.usersFileNamed(context);
-      char[] secret = PasswordInput.read(context, password.stdin, "Password for " + name);
-      try {
-        // the default users file is created on demand; a named one must exist, as for berth serve
-        UsersFileEditor.put(file, name, secret, password.cost, false, defaultFile);
-      } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-        throw new UserError(e.getMessage());
-      } finally {
-        Arrays.fill(secret, '\0');
-      }
+      // the default users file is created on demand; a named one must exist, as for berth serve
+      putPassword(password, "Password for " + name, file, false, !files.usersFileNamed(context));
       context.out().println("Added user " + name + " to " + file);
       files.audit(context, AuditEvent.userChanged("user.added", name, file.toString()));
       return 0;
@@ -119,14 +127,7 @@ final class UserCommand implements Callable<Integer> {
       files.requireOwner(context);
       Path file = files.usersFile(context);
       TokenCommand.requireUser(file, name);
-      char[] secret = PasswordInput.read(context, password.stdin, "New password for " + name);
-      try {
-        UsersFileEditor.put(file, name, secret, password.cost, true, false);
-      } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-        throw new UserError(e.getMessage());
-      } finally {
-        Arrays.fill(secret, '\0');
-      }
+      putPassword(password, "New password for " + name, file, true, false);
       context.out().println("Changed the password of " + name);
       files.audit(context, AuditEvent.userChanged("user.password_changed", name, file.toString()));
       revokeTokens("password changed");
