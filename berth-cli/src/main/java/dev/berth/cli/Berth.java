@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       TagCommand.class,
       PushCommand.class,
       PullCommand.class,
+      CopyCommand.class,
       SaveCommand.class,
       RmiCommand.class,
     })

@@ -3,9 +3,11 @@ package dev.berth.cli;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
+import dev.berth.client.registry.EndpointResolver;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.TransportOptions;
 import dev.berth.client.store.ImageStore;
+import dev.berth.client.tls.TlsSetupException;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.model.Reference;
 import java.io.IOException;
@@ -22,17 +24,22 @@ final class ClientFactory {
     return ImageStore.open(context.dataHome().resolve("images"));
   }
 
-  /** A client for the image's repository, authenticating as docker would; {@code push} asks for push access too. */
+  /**
+   * A client for the image's repository, authenticating as docker would; {@code push} asks for
+   * push access too. TLS trusts the system's CAs and the registry's certs.d directories (see
+   * {@link dev.berth.client.tls.CertsDirectories}); {@code --insecure} skips verification.
+   */
   static RegistryClient registryClient(CliContext context, Reference image, boolean push, TransportOptions options) {
-    RegistryEndpoint endpoint = endpointFor(image);
-    HttpClient http = options.newHttpClient();
-    return new RegistryClient(http, endpoint, image.path(), authenticatorFor(context, image.domain(), endpoint, http), push,
-        options);
-  }
-
-  /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
-  private static RegistryEndpoint endpointFor(Reference image) {
-    return RegistryEndpoint.forHost(image.registryHost());
+    String host = image.registryHost();
+    HttpClient http;
+    try {
+      http = options.newHttpClient(host);
+    } catch (TlsSetupException e) {
+      throw new UserError(e.getMessage());
+    }
+    RegistryEndpoint endpoint = EndpointResolver.resolve(http, host, options);
+    Authenticator auth = authenticatorFor(context, image.domain(), endpoint, http, options.insecure());
+    return new RegistryClient(http, endpoint, image.path(), auth, push, options);
   }
 
   /**
@@ -41,11 +48,12 @@ final class ClientFactory {
    * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), answering
    * Basic and Bearer challenges.
    */
-  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint, HttpClient http) {
+  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint, HttpClient http,
+      boolean insecure) {
     DockerCredentials credentials =
         DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
     try {
-      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), http);
+      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), http).insecure(insecure);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());

@@ -13,14 +13,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code berth pull NAME[:TAG|@DIGEST]}: fetches an image into the local store, verifying every
- * blob as it streams in. From a multi-arch index, linux/amd64 (else the first platform) is pulled.
+ * {@code berth pull NAME[:TAG|@DIGEST]}: fetches an image into the local store, several layers at
+ * a time, verifying every blob as it streams in. From a multi-platform image this machine's
+ * platform is taken (or {@code --platform}'s), or all of them with {@code --all-platforms}.
  */
 @Command(name = "pull", description = "Download an image from a registry")
 final class PullCommand implements Callable<Integer> {
   private final CliContext context;
 
   @Mixin TransportArgs transport = new TransportArgs();
+  @Mixin TransferArgs transfer = new TransferArgs();
+  @Mixin PlatformArgs platforms = new PlatformArgs();
 
   @Parameters(index = "0", paramLabel = "NAME[:TAG|@DIGEST]")
   String image;
@@ -32,10 +35,15 @@ final class PullCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Reference ref = ImageArgs.parse(image);
+    platforms.check();
+    var options = transfer.options(platforms.platform, platforms.allPlatforms);
     try {
       ImageStore store = ClientFactory.imageStore(context);
       RegistryClient client = ClientFactory.registryClient(context, ref, false, transport.options(context));
-      new Puller(store, client, context.out()::println).pull(ref);
+      new Puller(store, client, ProgressOutput.forContext(context, transfer.quiet), options).pull(ref);
+      if (transfer.quiet) {
+        context.out().println(ref.canonical());
+      }
       return 0;
     } catch (RegistryException e) {
       if (e.isAuthFailure()) {

@@ -13,14 +13,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code berth push NAME[:TAG]}: sends a named image to its registry. Missing or wrong credentials
- * fail at the first 401 with the registry's message and the login to run.
+ * {@code berth push NAME[:TAG]}: sends a named image to its registry, several layers at a time.
+ * Missing or wrong credentials fail at the first 401 with the registry's message and the login to
+ * run.
  */
 @Command(name = "push", description = "Upload an image to a registry")
 final class PushCommand implements Callable<Integer> {
   private final CliContext context;
 
   @Mixin TransportArgs transport = new TransportArgs();
+  @Mixin TransferArgs transfer = new TransferArgs();
 
   @Parameters(index = "0", paramLabel = "NAME[:TAG]")
   String image;
@@ -32,11 +34,15 @@ final class PushCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Reference ref = ImageArgs.parse(image);
+    var options = transfer.options();
     try {
       ImageStore store = ClientFactory.imageStore(context);
       StoredImage stored = ImageArgs.named(store, ref);
       RegistryClient client = ClientFactory.registryClient(context, ref, true, transport.options(context));
-      new Pusher(store, client, context.out()::println).push(stored, ref);
+      new Pusher(store, client, ProgressOutput.forContext(context, transfer.quiet), options).push(stored, ref);
+      if (transfer.quiet) {
+        context.out().println(ref.canonical());
+      }
       return 0;
     } catch (RegistryException e) {
       if (e.isAuthFailure()) {

@@ -1,0 +1,131 @@
+package dev.berth.cli;
+
+import dev.berth.client.transfer.BlobEvent;
+import dev.berth.client.transfer.TransferListener;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How push, pull and copy show their progress, as docker does: on a terminal one live line per
+ * layer, redrawn in place with its bytes and a bar; otherwise plain lines (each layer's outcome
+ * and retries, nothing in between); with {@code --quiet} nothing.
+ */
+final class ProgressOutput {
+  private ProgressOutput() {}
+
+  static TransferListener forContext(CliContext context, boolean quiet) {
+    if (quiet) {
+      return TransferListener.SILENT;
+    }
+    String term = context.env("TERM");
+    if (context.console() != null && !"dumb".equals(term)) {
+      return new Live(context.out(), columns(context));
+    }
+    return TransferListener.plain(context.out()::println);
+  }
+
+  private static int columns(CliContext context) {
+    String c = context.env("COLUMNS");
+    try {
+      return c != null ? Math.max(40, Integer.parseInt(c.strip())) : 80;
+    } catch (NumberFormatException e) {
+      return 80;
+    }
+  }
+
+  /** docker's size words: {@code 512B}, {@code 12.3kB}, {@code 45.7MB}, {@code 1.07GB} (decimal units, 3 digits). */
+  static String size(long bytes) {
+    String[] units = {"B", "kB", "MB", "GB", "TB"};
+    double v = bytes;
+    int u = 0;
+    while (v >= 1000 && u < units.length - 1) {
+      v /= 1000;
+      u++;
+    }
+    if (u == 0) {
+      return bytes + "B";
+    }
+    String digits = v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
+        : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+    return digits + units[u];
+  }
+
+  /** {@code [=========>         ]} for {@code current} of {@code total}, {@code width} wide inside the brackets. */
+  static String bar(long current, long total, int width) {
+    int filled = total <= 0 ? 0 : (int) Math.min(width, current * width / total);
+    StringBuilder b = new StringBuilder("[");
+    for (int i = 0; i < width; i++) {
+      b.append(i < filled - 1 || (filled == width && i == width - 1) ? '=' : i == filled - 1 ? '>' : ' ');
+    }
+    return b.append(']').toString();
+  }
+
+  /** The live area: one line per blob, redrawn in place (ANSI cursor moves), at most ten times a second. */
+  static final class Live implements TransferListener {
+    private static final long REDRAW_NANOS = 100_000_000L;
+    private final PrintStream out;
+    private final int columns;
+    private final Map<String, BlobEvent> rows = new LinkedHashMap<>();
+    private int drawn;
+    private long lastDraw;
+
+    Live(PrintStream out, int columns) {
+      this.out = out;
+      this.columns = columns;
+    }
+
+    /** A line of its own ends the live area: its rows stay on screen in their last state, the line goes below. */
+    @Override
+    public synchronized void line(String text) {
+      if (!rows.isEmpty()) {
+        redraw();
+      }
+      rows.clear();
+      drawn = 0;
+      out.print(text + "\n");
+      out.flush();
+    }
+
+    @Override
+    public synchronized void blob(BlobEvent event) {
+      rows.put(event.id(), event);
+      long now = System.nanoTime();
+      if (event.kind() != BlobEvent.Kind.PROGRESS || now - lastDraw >= REDRAW_NANOS) {
+        lastDraw = now;
+        redraw();
+      }
+    }
+
+    private void redraw() {
+      StringBuilder b = new StringBuilder();
+      if (drawn > 0) {
+        b.append("\033[").append(drawn).append('A');
+      }
+      for (BlobEvent e : rows.values()) {
+        b.append("\033[2K").append(format(e)).append('\n');
+      }
+      drawn = rows.size();
+      out.print(b);
+      out.flush();
+    }
+
+    String format(BlobEvent e) {
+      String head = e.id() + ": " + e.status();
+      if (e.kind() != BlobEvent.Kind.PROGRESS || e.current() <= 0 && e.total() <= 0) {
+        return fit(head);
+      }
+      String amount = e.total() > 0 ? size(e.current()) + "/" + size(e.total()) : size(e.current());
+      int room = columns - 1 - head.length() - 1 - amount.length() - 2 - 2;
+      if (e.total() > 0 && room >= 10) {
+        return fit(head + " " + bar(e.current(), e.total(), Math.min(50, room)) + "  " + amount);
+      }
+      return fit(head + "  " + amount);
+    }
+
+    private String fit(String line) {
+      return line.length() < columns ? line : line.substring(0, columns - 1);
+    }
+  }
+}
