@@ -9,16 +9,21 @@ import java.net.http.HttpResponse;
 import javax.net.ssl.SSLException;
 
 /**
- * HTTPS or plain HTTP for a registry, as docker decides: plain HTTP on loopback; HTTPS anywhere
- * else, unless the user said {@code --insecure} and the registry does not speak TLS at all (then,
- * as for docker's insecure registries, plain HTTP).
+ * HTTPS or plain HTTP for a registry: HTTPS, except on loopback (plain HTTP, as docker treats
+ * localhost, unless the registry has a certs.d directory: then it was set up for TLS), and except
+ * where the user said {@code --insecure} and the registry does not speak TLS at all (then, as for
+ * docker's insecure registries, plain HTTP).
  */
 public final class EndpointResolver {
   private EndpointResolver() {}
 
   public static RegistryEndpoint resolve(HttpClient http, String host, TransportOptions options) {
     RegistryEndpoint endpoint = RegistryEndpoint.forHost(host);
-    if (endpoint.plainHttp() || !options.insecure()) {
+    if (endpoint.plainHttp()) {
+      return options.certsDirectories().forHost(host).isEmpty() ? endpoint
+          : new RegistryEndpoint(host, URI.create("https://" + host));
+    }
+    if (!options.insecure()) {
       return endpoint;
     }
     // GET https://host/v2/: any answer means TLS works; a plain-HTTP reply to our handshake means it does not

@@ -51,7 +51,8 @@ final class PemKeys {
             + " is encrypted; decrypt it with: openssl pkey -in " + file + " -out " + file);
       };
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new TlsSetupException("cannot read the client key " + file + ": " + e.getMessage());
+      throw new TlsSetupException("cannot read the client key " + file + ": " + e.getMessage()
+          + " (openssl pkcs8 -topk8 -nocrypt -in " + file + " writes it in the form every tool reads)");
     }
   }
 
