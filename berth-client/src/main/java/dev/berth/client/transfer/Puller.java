@@ -96,7 +96,7 @@ public final class Puller {
     boolean upToDate = before.isPresent() && before.get().equals(top.digest());
     listener.line("Status: " + (upToDate ? "Image is up to date for " : "Downloaded newer image for ") + ref.familiar());
     listener.line(ref.canonical());
-    return store.resolveEntry(target).orElseThrow();
+    return ref.tag() != null ? store.resolve(ref.withTag(ref.tag()).canonical()) : store.resolveEntry(target).orElseThrow();
   }
 
   /**
