@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "gc",
-    description = "Delete blobs that no manifest references from a registry's storage (while no 'berth serve' uses it).")
+    description = "Delete blobs that no manifest references from a registry's storage (while no 'berth serve' uses it):"
+        + " blobs deleted through the API at once, blobs still linked to a repository once unused for --keep-recent.")
 final class GcCommand implements Callable<Integer> {
   private final CliContext context;
 
@@ -33,8 +34,8 @@ final class GcCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(names = "--keep-recent", paramLabel = "DURATION", defaultValue = "24h",
-      description = "Keep unreferenced blobs used within this long: a push that was cut off may still"
-          + " reference them when it resumes (default: ${DEFAULT-VALUE}; e.g. 1s, 30m, 7d).")
+      description = "Keep blobs a repository links but no manifest references if used within this long: a push"
+          + " that was cut off may still reference them when it resumes (default: ${DEFAULT-VALUE}; e.g. 1s, 30m, 7d).")
   String keepRecent;
 
   public GcCommand(CliContext context) {

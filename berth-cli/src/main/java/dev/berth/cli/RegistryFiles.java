@@ -28,12 +28,18 @@ final class RegistryFiles {
     return htpasswd != null ? htpasswd : layout(context).usersFile();
   }
 
-  /** The token store of an existing registry storage. */
-  SqliteAuthStore openStore(CliContext context) {
+  /** The layout of a storage that exists; else a one-line error. */
+  StorageLayout existingLayout(CliContext context) {
     StorageLayout layout = layout(context);
     if (!Files.isDirectory(layout.root())) {
       throw new UserError("no registry storage at " + layout.root() + " (give --storage DIR, as for berth serve)");
     }
+    return layout;
+  }
+
+  /** The token store of an existing registry storage. */
+  SqliteAuthStore openStore(CliContext context) {
+    StorageLayout layout = existingLayout(context);
     try {
       return SqliteAuthStore.open(layout.authStateFile());
     } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.server.RegistryServer;
 import dev.berth.server.auth.AuthSettings;
 import dev.berth.server.ServerConfig;
+import dev.berth.server.ServerLimits;
 import dev.berth.server.ServerStartException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,18 @@ import picocli.CommandLine.Option;
       "Rules: <storage>/access.yml (or --rules) says who may pull, push or delete which repositories,"
           + " including anonymous pull; by default authenticated users may pull and push, and anonymous"
           + " clients nothing. Edits apply within a second.",
-      ""})
+      ""},
+    footer = {
+        "",
+        "What frees disk space, and when:",
+        "  DELETE of a blob unlinks it from its repository; DELETE of a manifest",
+        "  removes it and its tags. The bytes stay until a garbage collection:",
+        "  - with --gc-every, while serving: a blob no repository links and no",
+        "    manifest references (deleted) goes at the next run; one still linked",
+        "    but in no manifest once unused for --purge-uploads-after (a push may",
+        "    be about to put its manifest);",
+        "  - otherwise 'berth gc', offline, with the same rules.",
+        "  Abandoned upload sessions go after --purge-uploads-after."})
 final class ServeCommand implements Callable<Integer> {
   private final CliContext context;
 
@@ -73,9 +85,31 @@ final class ServeCommand implements Callable<Integer> {
   String purgeUploadsAfter;
 
   @Option(names = "--gc-every", paramLabel = "DURATION",
-      description = "Delete blobs no manifest references, this often (e.g. 6h); blobs used within"
-          + " --purge-uploads-after are always kept. Default: never.")
+      description = "Collect garbage this often while serving (e.g. 1h): deleted blobs go at the next run,"
+          + " linked blobs no manifest references once unused for --purge-uploads-after. Default: never.")
   String gcEvery;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Connections served at once; past it, 503 (a few more are kept for /healthz)."
+          + " Default: half of what the file-descriptor limit leaves (here: ${DEFAULT-VALUE}).")
+  int maxConnections = ServerLimits.DEFAULTS.maxConnections();
+
+  @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "15s",
+      description = "Close connections whose request headers take longer than this (default: ${DEFAULT-VALUE}).")
+  String headerTimeout;
+
+  @Option(names = "--min-body-rate", paramLabel = "BYTES",
+      description = "Close uploads slower than this many bytes/s over 30 s; the session keeps what arrived"
+          + " (default: ${DEFAULT-VALUE}; 0: no minimum).")
+  long minBodyRate = ServerLimits.DEFAULT_MIN_BODY_RATE;
+
+  @Option(names = "--max-uploads-per-user", paramLabel = "N",
+      description = "Upload sessions one user may have open; past it, 429 (default: ${DEFAULT-VALUE}).")
+  int maxUploadsPerUser = ServerLimits.DEFAULT_UPLOADS_PER_USER;
+
+  @Option(names = "--max-uploads", paramLabel = "N",
+      description = "Upload sessions open at once, all users together (default: ${DEFAULT-VALUE}).")
+  int maxUploads = ServerLimits.DEFAULT_UPLOADS_TOTAL;
 
   public ServeCommand(CliContext context) {
     this.context = context;
@@ -92,9 +126,13 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), 2);
     }
+    ServerLimits limits = new ServerLimits(positive("--max-connections", maxConnections),
+        parseAge("--header-timeout", headerTimeout), notNegative("--min-body-rate", minBodyRate),
+        ServerLimits.DEFAULT_BODY_RATE_WINDOW, positive("--max-uploads-per-user", maxUploadsPerUser),
+        positive("--max-uploads", maxUploads));
     ServerConfig config = new ServerConfig(address.host(), address.port(), root, htpasswd, !noDelete,
         parseAge("--purge-uploads-after", purgeUploadsAfter), gcEvery == null ? null : parseAge("--gc-every", gcEvery),
-        authSettings);
+        limits, authSettings);
     RegistryServer server;
     try {
       server = RegistryServer.start(config, context.out());
@@ -117,6 +155,20 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
       return 130;
     }
+  }
+
+  private static int positive(String option, int n) {
+    if (n < 1) {
+      throw new UserError("invalid value for " + option + ": '" + n + "' (expected a number of at least 1)", 2);
+    }
+    return n;
+  }
+
+  private static long notNegative(String option, long n) {
+    if (n < 0) {
+      throw new UserError("invalid value for " + option + ": '" + n + "' (expected 0 or more)", 2);
+    }
+    return n;
   }
 
   /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}. */

@@ -214,11 +214,9 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path root = storage.resolve(context);
-      if (!Files.isDirectory(root)) {
-        throw new UserError("no registry storage at " + root + " (give --storage DIR, as for berth serve)");
-      }
-      Path authDir = new dev.berth.server.storage.StorageLayout(root).authDir();
+      RegistryFiles files = new RegistryFiles();
+      files.storage = storage;
+      Path authDir = files.existingLayout(context).authDir();
       try {
         SigningKeys keys = SigningKeys.rotate(authDir, Instant.now());
         context.out().println("New signing key " + keys.signer().getKeyID() + "; "

@@ -61,14 +61,20 @@ final class UserCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "add", description = "Add a user; the password is read from the terminal or stdin.")
-  static final class Add extends Change {
-    @Option(names = "--password-stdin", description = "Read the password from stdin.")
-    boolean passwordStdin;
+  /** Where a new password comes from, and how hard it is hashed. */
+  static final class NewPassword {
+    @Option(names = "--password-stdin", description = "Read the password from stdin (else: typed twice at the terminal).")
+    boolean stdin;
 
     @Option(names = "--cost", paramLabel = "N", defaultValue = "" + UsersFileEditor.DEFAULT_COST,
         description = "bcrypt cost, 4 to 31 (default: ${DEFAULT-VALUE}).")
     int cost;
+  }
+
+  @Command(name = "add", description = "Add a user; the password is read from the terminal or stdin.")
+  static final class Add extends Change {
+    @Mixin
+    NewPassword password = new NewPassword();
 
     public Add(CliContext context) {
       super(context);
@@ -76,17 +82,17 @@ final class UserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      validate(name, cost);
+      validate(name, password.cost);
       Path file = files.usersFile(context);
       boolean defaultFile = files.htpasswd == null;
-      char[] password = PasswordInput.read(context, passwordStdin, "Password for " + name);
+      char[] secret = PasswordInput.read(context, password.stdin, "Password for " + name);
       try {
         // the default users file is created on demand; a named one must exist, as for berth serve
-        UsersFileEditor.put(file, name, password, cost, false, defaultFile);
+        UsersFileEditor.put(file, name, secret, password.cost, false, defaultFile);
       } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
         throw new UserError(e.getMessage());
       } finally {
-        Arrays.fill(password, '\0');
+        Arrays.fill(secret, '\0');
       }
       context.out().println("Added user " + name + " to " + file);
       return 0;
@@ -95,12 +101,8 @@ final class UserCommand implements Callable<Integer> {
 
   @Command(name = "passwd", description = "Change a user's password and revoke their tokens.")
   static final class Passwd extends Change {
-    @Option(names = "--password-stdin", description = "Read the new password from stdin.")
-    boolean passwordStdin;
-
-    @Option(names = "--cost", paramLabel = "N", defaultValue = "" + UsersFileEditor.DEFAULT_COST,
-        description = "bcrypt cost, 4 to 31 (default: ${DEFAULT-VALUE}).")
-    int cost;
+    @Mixin
+    NewPassword password = new NewPassword();
 
     public Passwd(CliContext context) {
       super(context);
@@ -108,16 +110,16 @@ final class UserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      validate(name, cost);
+      validate(name, password.cost);
       Path file = files.usersFile(context);
       TokenCommand.requireUser(file, name);
-      char[] password = PasswordInput.read(context, passwordStdin, "New password for " + name);
+      char[] secret = PasswordInput.read(context, password.stdin, "New password for " + name);
       try {
-        UsersFileEditor.put(file, name, password, cost, true, false);
+        UsersFileEditor.put(file, name, secret, password.cost, true, false);
       } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
         throw new UserError(e.getMessage());
       } finally {
-        Arrays.fill(password, '\0');
+        Arrays.fill(secret, '\0');
       }
       context.out().println("Changed the password of " + name);
       revokeTokens("password changed");

@@ -71,6 +71,20 @@ class ServeCommandTest {
   }
 
   @Test
+  void badLimitsAreOneLineNamingThem() {
+    assertThat(berth().run("serve", "--max-connections", "0")).isEqualTo(2);
+    assertThat(berth().run("serve", "--header-timeout", "0s")).isEqualTo(2);
+    assertThat(berth().run("serve", "--min-body-rate", "-1")).isEqualTo(2);
+    assertThat(berth().run("serve", "--max-uploads-per-user", "many")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
+        "Error: invalid value for --max-connections: '0' (expected a number of at least 1)\n"
+        + "Error: invalid value for --header-timeout: '0s' (expected e.g. 30m, 24h, 7d)\n"
+        + "Error: invalid value for --min-body-rate: '-1' (expected 0 or more)\n"
+        + "Error: Invalid value for option '--max-uploads-per-user': 'many' is not an int\n"
+        + "See 'berth serve --help'.\n");
+  }
+
+  @Test
   void portInUseIsOneLineError() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int code = berth().run("serve", "--listen", "127.0.0.1:" + taken.getLocalPort());

@@ -150,6 +150,23 @@ class PullTest {
     }
   }
 
+  // The OCI conformance suite asks for .INVALID_MANIFEST_NAME and expects 404: a reference that
+  // is neither a tag nor a digest names no manifest. (A PUT of one stays 400.) distribution's
+  // router answers a bare 404 there; an error body, if any, must say MANIFEST_UNKNOWN.
+  @Check
+  void end3_referenceNeitherTagNorDigestIs404(Registry registry) {
+    String repo = registry.newRepository();
+    registry.pushImage(repo, "v1", Content.image());
+    Response get = registry.request("GET", "/v2/" + repo + "/manifests/.INVALID_MANIFEST_NAME")
+        .header("Accept", ACCEPT_ALL).send();
+    assertThat(get.status()).as("%s", get).isEqualTo(404);
+    if (!get.errorCodes().isEmpty()) {
+      assertThat(get.errorCodes()).containsExactly("MANIFEST_UNKNOWN");
+    }
+    Response head = registry.head("/v2/" + repo + "/manifests/.INVALID_MANIFEST_NAME");
+    assertThat(head.status()).as("%s", head).isEqualTo(404);
+  }
+
   // Names follow the spec's grammar before they reach storage: no upper case, no dot segments.
   // A 2xx here would mean a path outside the repository was looked at.
   @Check

@@ -10,7 +10,9 @@ public enum ErrorCode {
   BLOB_UPLOAD_INVALID(400, "blob upload invalid"),
   BLOB_UPLOAD_UNKNOWN(404, "blob upload unknown to registry"),
   DIGEST_INVALID(400, "provided digest did not match uploaded content"),
-  MANIFEST_BLOB_UNKNOWN(404, "manifest references a manifest or blob unknown to registry"),
+  // 400, as distribution answers and the Docker Registry HTTP API V2 specifies: the manifest is the
+  // bad input, not a missing resource at the request's URL.
+  MANIFEST_BLOB_UNKNOWN(400, "manifest references a manifest or blob unknown to registry"),
   MANIFEST_INVALID(400, "manifest invalid"),
   MANIFEST_UNKNOWN(404, "manifest unknown to registry"),
   NAME_INVALID(400, "invalid repository name"),
@@ -21,6 +23,8 @@ public enum ErrorCode {
   DENIED(403, "requested access to the resource is denied"),
   UNSUPPORTED(405, "the operation is unsupported"),
   TOOMANYREQUESTS(429, "too many requests"),
+  /** Distribution's code for a registry that cannot take the request now (overloaded). */
+  UNAVAILABLE(503, "service unavailable"),
   RANGE_INVALID(416, "invalid content range"),
   PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
   MANIFEST_TOO_LARGE(413, "manifest too large"),

@@ -3,14 +3,19 @@ package dev.berth.server;
 import dev.berth.server.auth.AdminBootstrap;
 import dev.berth.server.auth.AuthSettings;
 import dev.berth.server.auth.AuthSystem;
+import dev.berth.server.http.BodyRate;
+import dev.berth.server.http.ConnectionGuard;
 import dev.berth.server.http.ErrorMapper;
+import dev.berth.server.http.HealthCheck;
 import dev.berth.server.http.ReadSizingTransport;
 import dev.berth.server.http.RegistryRequestHandler;
 import dev.berth.server.http.RequestRouter;
+import dev.berth.server.http.SafeLogging;
 import dev.berth.server.http.TokenEndpoint;
 import dev.berth.server.storage.RegistryStorage;
 import dev.berth.server.storage.StorageLayout;
 import dev.berth.server.storage.StorageLock;
+import dev.berth.server.storage.UploadLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -72,8 +77,10 @@ public final class RegistryServer implements AutoCloseable {
     } catch (StorageLock.BusyException e) {
       throw new ServerStartException(e.getMessage(), e);
     }
+    SafeLogging.prepare();
+    ServerLimits limits = config.limits();
     try {
-      storage = RegistryStorage.open(config.storage());
+      storage = RegistryStorage.open(config.storage(), new UploadLimits(limits.uploadsPerUser(), limits.uploadsTotal()));
       // only the default users file is created (with an admin); a named one must exist
       adminPassword = config.auth().usersFileGiven() ? null : AdminBootstrap.ensureUsersFile(config.htpasswd());
       int purged = storage.uploads().purge(config.uploadMaxAge());
@@ -105,10 +112,11 @@ public final class RegistryServer implements AutoCloseable {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false));
     Vertx vertx = Vertx.builder().with(vertxOptions).withTransport(new ReadSizingTransport()).build();
     ErrorMapper errors = new ErrorMapper(out);
-    RegistryRequestHandler registry =
-        new RegistryRequestHandler(vertx, storage, auth.controller(), errors, config.deleteEnabled(), uploadWorkers);
+    RegistryRequestHandler registry = new RegistryRequestHandler(vertx, storage, auth.controller(), errors,
+        config.deleteEnabled(), uploadWorkers, new BodyRate(limits.minBodyRate(), limits.bodyRateWindow()));
     RequestRouter handler = new RequestRouter(registry,
         auth.tokenService() == null ? null : new TokenEndpoint(auth.tokenService(), vertx));
+    ConnectionGuard guard = new ConnectionGuard(limits.maxConnections(), limits.headerTimeout(), errors, out);
     List<HttpServer> servers = new ArrayList<>();
     int port;
     try {
@@ -117,7 +125,7 @@ public final class RegistryServer implements AutoCloseable {
       int instances = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
       int asked = config.port() == 0 ? -1 : config.port();
       for (int i = 0; i < instances; i++) {
-        servers.add(listen(vertx, handler, config.host(), asked));
+        servers.add(listen(vertx, handler, guard, config.host(), asked));
       }
       port = servers.getFirst().actualPort();
       boundAuthority.set(loginAddress(config.host(), port));
@@ -203,8 +211,8 @@ public final class RegistryServer implements AutoCloseable {
         + TokenEndpoint.PATH;
   }
 
-  private static HttpServer listen(Vertx vertx, RequestRouter handler, String host, int port)
-      throws InterruptedException, ExecutionException {
+  private static HttpServer listen(Vertx vertx, RequestRouter handler, ConnectionGuard guard, String host,
+      int port) throws InterruptedException, ExecutionException {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setPort(port)
@@ -218,8 +226,10 @@ public final class RegistryServer implements AutoCloseable {
         .setHandle100ContinueAutomatically(false)
         .setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options).requestHandler(handler).listen()
-        .toCompletionStage().toCompletableFuture().get();
+    return vertx.createHttpServer(options)
+        .connectionHandler(guard::connected)
+        .requestHandler(HealthCheck.orElse(guard.requests(handler)))
+        .listen().toCompletionStage().toCompletableFuture().get();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -17,12 +17,14 @@ import java.util.Objects;
  * @param gcInterval run garbage collection this often while serving; null: never (the default).
  *     Its safety window is {@code uploadMaxAge}: a push cannot take longer than its session lives,
  *     so no blob a push is still building on is ever collected.
+ * @param limits what one client may hold (connections, header time, body rate, upload sessions);
+ *     null: {@link ServerLimits#DEFAULTS}
  * @param auth authentication mode, rules and token settings; null: token auth with the defaults.
  *     A users file passed in {@code htpasswd} counts as named by the operator (it must exist).
  */
 public record ServerConfig(
     String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge,
-    Duration gcInterval, AuthSettings auth) {
+    Duration gcInterval, ServerLimits limits, AuthSettings auth) {
 
   public static final Duration DEFAULT_UPLOAD_MAX_AGE = Duration.ofHours(24);
 
@@ -47,32 +49,39 @@ public record ServerConfig(
     if (gcInterval != null && (gcInterval.isNegative() || gcInterval.isZero())) {
       gcInterval = null;
     }
+    if (limits == null) {
+      limits = ServerLimits.DEFAULTS;
+    }
   }
 
-  /** Token auth with the defaults. */
+  /** With the default limits and token auth. */
   public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled,
       Duration uploadMaxAge, Duration gcInterval) {
-    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, null);
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, null, null);
   }
 
   /** Without online garbage collection. */
   public ServerConfig(
       String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge) {
-    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, null, null);
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, null, null, null);
   }
 
   /** With the default upload age and no online garbage collection. */
   public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled) {
-    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE, null, null);
+    this(host, port, storage, htpasswd, deleteEnabled, DEFAULT_UPLOAD_MAX_AGE, null, null, null);
   }
 
   /** Deletion enabled, users file in the storage directory, defaults for the rest. */
   public static ServerConfig of(String host, int port, Path storage) {
-    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE, null, null);
+    return new ServerConfig(host, port, storage, null, true, DEFAULT_UPLOAD_MAX_AGE, null, null, null);
+  }
+
+  public ServerConfig withLimits(ServerLimits newLimits) {
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, newLimits, auth);
   }
 
   /** The same with other auth settings. */
   public ServerConfig withAuth(AuthSettings settings) {
-    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, settings);
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, limits, settings);
   }
 }

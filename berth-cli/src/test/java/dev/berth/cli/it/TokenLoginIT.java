@@ -138,6 +138,10 @@ class TokenLoginIT extends WithBerthServe {
         "oci-archive:" + archive + ":v1", "docker://" + host + "/team/skopeo:password"), ""));
     ok(cli.exec(List.of("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", user + ":" + pat,
         "oci-archive:" + archive + ":v1", "docker://" + host + "/team/skopeo:pat"), ""));
+    for (String secret : List.of(password, pat)) { // and pulls with either
+      ok(cli.exec(List.of("skopeo", "copy", "--src-tls-verify=false", "--src-creds", user + ":" + secret,
+          "docker://" + host + "/team/skopeo:password", "oci:" + dir.resolve("skopeo-pull-" + secret.length()) + ":v1"), ""));
+    }
     BerthCli.Result outside = cli.exec(List.of("skopeo", "copy", "--dest-tls-verify=false", "--dest-creds", user + ":" + pat,
         "oci-archive:" + archive + ":v1", "docker://" + host + "/elsewhere/skopeo:pat"), "");
     assertThat(outside.exitCode()).as("the token is limited to team/**: " + outside).isNotZero();
@@ -161,15 +165,27 @@ class TokenLoginIT extends WithBerthServe {
         ok(podman.run("push", "--tls-verify=false", "--authfile", auth.toString(), host + "/team/skopeo:password",
             "docker://" + host + "/team/podman:" + secret.length()));
       }
+      // and with what docker stored: the identity token
       ok(podman.run("pull", "--tls-verify=false", "--authfile", authfile.toString(), host + "/team/skopeo:identity"));
+      ok(podman.run("push", "--tls-verify=false", "--authfile", authfile.toString(), host + "/team/skopeo:identity",
+          "docker://" + host + "/team/podman:identity"));
     }
 
-    // revoked, the token stops working (a running server notices within a second)
+    // docker login takes the token as the password, and keeps a login token (limited alike) instead
+    Path patHome = dir.resolve("docker-pat");
+    ok(docker(patHome, pat + "\n", "login", host, "-u", user, "--password-stdin"));
+    String patLogin = identityToken(patHome.resolve(".docker/config.json"));
+    assertThat(Files.readString(patHome.resolve(".docker/config.json"))).doesNotContain(pat);
+    assertThat(refreshWith(patLogin)).isEqualTo(200);
+
+    // revoked, the token stops working (a running server notices within a second), and so does
+    // the login made with it
     String id = ok(cli.run("token", "list", "--storage", dir.resolve("storage").toString())).out().lines()
         .filter(l -> l.contains(" ci ")).findFirst().orElseThrow().split("\\s+")[0];
     ok(cli.run("token", "revoke", "--storage", dir.resolve("storage").toString(), id));
     Thread.sleep(1500);
     assertThat(pingWithPassword(user, pat)).isEqualTo(401);
+    assertThat(refreshWith(patLogin)).isEqualTo(401);
     assertThat(pingWithPassword(user, password)).isEqualTo(200);
   }
 

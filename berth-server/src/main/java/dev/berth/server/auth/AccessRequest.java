@@ -20,13 +20,19 @@ public record AccessRequest(
   }
 
   /**
-   * GET/HEAD → pull; POST/PUT/PATCH → pull,push; DELETE → delete; a mount's {@code from} → pull on
-   * the source (optional: without it the upload proceeds as a plain session). A request with no
-   * repository (the base {@code /v2/} check) needs only authentication; the catalog needs the
-   * registry catalog scope.
+   * GET/HEAD → pull; POST/PUT/PATCH → pull,push; DELETE → delete, except that cancelling an upload
+   * session is part of pushing (push); a mount's {@code from} → pull on the source (optional:
+   * without it the upload proceeds as a plain session). A request with no repository (the base
+   * {@code /v2/} check) needs only authentication; the catalog needs the registry catalog scope.
    */
   public static AccessRequest derive(String authorization, String method, String repository, boolean catalog,
       String mountFrom, String client, String host) {
+    return derive(authorization, method, repository, catalog, false, mountFrom, client, host);
+  }
+
+  /** @param uploadSession the route is an upload session's ({@code /blobs/uploads/…}) */
+  public static AccessRequest derive(String authorization, String method, String repository, boolean catalog,
+      boolean uploadSession, String mountFrom, String client, String host) {
     if (catalog) {
       return new AccessRequest(authorization, List.of(Scope.catalog()), List.of(), client, host);
     }
@@ -35,7 +41,8 @@ public record AccessRequest(
     }
     Scope needed = switch (method) {
       case "GET", "HEAD" -> Scope.repository(repository, Action.PULL);
-      case "DELETE" -> Scope.repository(repository, Action.DELETE);
+      case "DELETE" -> uploadSession ? Scope.repository(repository, Action.PULL, Action.PUSH)
+          : Scope.repository(repository, Action.DELETE);
       default -> Scope.repository(repository, Action.PULL, Action.PUSH);
     };
     List<Scope> optional =

@@ -92,12 +92,15 @@ public final class CredentialChecker {
       return CompletableFuture.completedFuture(new Result.Ok(cached));
     }
     Executor executor = TokenSecrets.isPersonal(secret) ? storeWork : bcrypt;
+    throttle.checking(user, address);
     try {
       return CompletableFuture.supplyAsync(() -> {
+        boolean judged = false;
         try {
           Identity identity = TokenSecrets.isPersonal(secret)
               ? personalToken(current, user, secret)
               : current.verify(user, bytes) ? Identity.user(user) : null;
+          judged = true;
           if (identity == null) {
             throttle.failed(user, address);
             return (Result) new Result.Refused();
@@ -106,10 +109,14 @@ public final class CredentialChecker {
           cache.put(user, bytes, identity, current);
           return new Result.Ok(identity);
         } finally {
+          if (!judged) {
+            throttle.abandoned(user, address); // the store failed: no verdict on the secret
+          }
           Arrays.fill(bytes, (byte) 0);
         }
       }, executor);
     } catch (RejectedExecutionException e) {
+      throttle.abandoned(user, address);
       return CompletableFuture.completedFuture(new Result.Busy());
     }
   }

@@ -9,7 +9,9 @@ import java.util.function.LongSupplier;
  * user and client address, per client address, and per user across all addresses; past a free
  * allowance each further failure doubles the wait (1 s, 2 s, 4 s …) up to a ceiling, and a quiet
  * quarter of an hour forgets them. While a key waits, attempts are refused before any password is
- * checked (no bcrypt work for a flood), with the time left to wait.
+ * checked (no bcrypt work for a flood), with the time left to wait. Checks still running count as
+ * failures until they end, so a burst of simultaneous guesses cannot all slip past the allowance
+ * before the first of them is known to be wrong.
  *
  * <p>The per-user key across addresses has a high allowance: only a distributed attack reaches it,
  * and then its wait is short, so the real user gets in between attempts. Counts are held per
@@ -28,7 +30,12 @@ public final class LoginThrottle {
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, Failures> counts = new ConcurrentHashMap<>();
 
-  private record Failures(int count, long last) {}
+  /** Failed attempts, attempts still being checked, and when the last of either began. */
+  private record Failures(int count, int pending, long last) {
+    int total() {
+      return count + pending;
+    }
+  }
 
   public LoginThrottle() {
     this(System::nanoTime);
@@ -46,31 +53,53 @@ public final class LoginThrottle {
     return Duration.ofNanos(wait);
   }
 
-  public void failed(String user, String address) {
+  /** A check of {@code user}'s secret from {@code address} begins; end it with {@link #failed} or {@link #succeeded}. */
+  public void checking(String user, String address) {
     long now = nanoClock.getAsLong();
     if (counts.size() > MAX_KEYS) {
-      counts.entrySet().removeIf(e -> now - e.getValue().last() > FORGET_NANOS);
+      counts.entrySet().removeIf(e -> e.getValue().pending() == 0 && now - e.getValue().last() > FORGET_NANOS);
       if (counts.size() > MAX_KEYS) {
         counts.clear(); // memory stays bounded whatever a flood of names does; waits restart
       }
     }
-    for (String key : new String[] {userAtAddress(user, address), addressKey(address), userKey(user)}) {
-      counts.merge(key, new Failures(1, now), (old, one) ->
-          new Failures(now - old.last() > FORGET_NANOS ? 1 : old.count() + 1, now));
+    for (String key : keys(user, address)) {
+      counts.merge(key, new Failures(0, 1, now), (old, one) ->
+          new Failures(now - old.last() > FORGET_NANOS ? 0 : old.count(), old.pending() + 1, now));
     }
   }
 
-  /** A good password from {@code address}: its own failures for that user are forgiven. */
+  /** The check begun by {@link #checking} found the secret wrong. */
+  public void failed(String user, String address) {
+    long now = nanoClock.getAsLong();
+    for (String key : keys(user, address)) {
+      counts.merge(key, new Failures(1, 0, now), (old, one) ->
+          new Failures((now - old.last() > FORGET_NANOS ? 0 : old.count()) + 1, Math.max(0, old.pending() - 1), now));
+    }
+  }
+
+  /** The check begun by {@link #checking} passed: that client's failures for that user are forgiven. */
   public void succeeded(String user, String address) {
+    abandoned(user, address);
     counts.remove(userAtAddress(user, address));
+  }
+
+  /** The check begun by {@link #checking} did not happen (no capacity, or it broke): no verdict. */
+  public void abandoned(String user, String address) {
+    for (String key : keys(user, address)) {
+      counts.computeIfPresent(key, (k, old) -> new Failures(old.count(), Math.max(0, old.pending() - 1), old.last()));
+    }
+  }
+
+  private static String[] keys(String user, String address) {
+    return new String[] {userAtAddress(user, address), addressKey(address), userKey(user)};
   }
 
   private long wait(String key, Limit limit, long now) {
     Failures f = counts.get(key);
-    if (f == null || f.count() <= limit.free() || now - f.last() > FORGET_NANOS) {
+    if (f == null || f.total() <= limit.free() || f.pending() == 0 && now - f.last() > FORGET_NANOS) {
       return 0;
     }
-    int over = Math.min(30, f.count() - limit.free() - 1);
+    int over = Math.min(30, f.total() - limit.free() - 1);
     long backoff = Math.min(Duration.ofSeconds(1).toNanos() << over, limit.ceiling().toNanos());
     return Math.max(0, f.last() + backoff - now);
   }

@@ -39,6 +39,7 @@ public final class ErrorMapper {
       case MANIFEST_TOO_LARGE -> ErrorCode.MANIFEST_TOO_LARGE;
       case MANIFEST_BLOB_UNKNOWN -> ErrorCode.MANIFEST_BLOB_UNKNOWN;
       case REPOSITORY_UNKNOWN -> ErrorCode.NAME_UNKNOWN;
+      case TOO_MANY_UPLOADS -> ErrorCode.TOOMANYREQUESTS;
     };
   }
 
@@ -53,13 +54,53 @@ public final class ErrorMapper {
       return; // the client went away (an aborted upload): nobody to answer, nothing to report
     }
     if (failure instanceof StorageException e) {
-      send(request, codeFor(e.reason()), codeFor(e.reason()).httpStatus(), e.getMessage(), e.detail(), Map.of());
+      // Sessions free up as pushes complete, so a minute is a fair first wait.
+      Map<String, String> headers = e.reason() == StorageException.Reason.TOO_MANY_UPLOADS
+          ? Map.of("Retry-After", "60") : Map.of();
+      send(request, codeFor(e.reason()), codeFor(e.reason()).httpStatus(), e.getMessage(), e.detail(), headers);
     } else if (failure instanceof HttpError e) {
       send(request, e.code(), e.status(), e.getMessage(), e.detail(), e.headers());
+    } else if (failure instanceof BodyRate.TooSlow e) {
+      // Waiting for the rest of a trickle is exactly what must not happen: answer and close.
+      sendAndClose(request, e.code, 408, e.getMessage(), Map.of());
     } else {
       log.println("error: " + request.method() + " " + request.path() + " failed: " + failure);
       failure.printStackTrace(log);
       send(request, ErrorCode.UNKNOWN, 500, ErrorCode.UNKNOWN.message(), null, Map.of());
+    }
+  }
+
+  /**
+   * Sends an error and closes the connection after it, reading nothing more of the request: for
+   * clients the server will not wait for (too slow, or past the connection limit).
+   */
+  public void sendAndClose(HttpServerRequest request, ErrorCode code, int status, String message,
+      Map<String, String> headers) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      request.connection().close();
+      return;
+    }
+    response.setStatusCode(status);
+    headers.forEach(response::putHeader);
+    response.putHeader("Content-Type", "application/json");
+    answer(request, body(code, message, null), true);
+  }
+
+  private static String body(ErrorCode code, String message, Object detail) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", code.name());
+    error.put("message", message == null ? code.message() : message);
+    if (detail != null) {
+      error.put("detail", detail);
+    }
+    try {
+      return JSON.std.asString(Map.of("errors", List.of(error)));
+    } catch (IOException e) {
+      return "{\"errors\":[{\"code\":\"" + code.name() + "\"}]}";
     }
   }
 
@@ -85,18 +126,7 @@ public final class ErrorMapper {
     }
     response.setStatusCode(status);
     headers.forEach(response::putHeader);
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", code.name());
-    error.put("message", message == null ? code.message() : message);
-    if (detail != null) {
-      error.put("detail", detail);
-    }
-    String body;
-    try {
-      body = JSON.std.asString(Map.of("errors", List.of(error)));
-    } catch (IOException e) {
-      body = "{\"errors\":[{\"code\":\"" + code.name() + "\"}]}";
-    }
+    String body = body(code, message, detail);
     response.putHeader("Content-Type", "application/json");
     boolean unreadBody = !request.isEnded() && announcesBody(request);
     if (unreadBody && drainable(request)) {

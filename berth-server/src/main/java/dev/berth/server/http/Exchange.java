@@ -30,10 +30,12 @@ public final class Exchange {
   private final Vertx vertx;
   private final ErrorMapper errors;
   private final Executor uploadWorkers;
+  private final BodyRate bodyRate;
 
   Exchange(HttpServerRequest request, Matcher match, Decision.Grant grant, RegistryStorage storage,
-      Vertx vertx, ErrorMapper errors, Executor uploadWorkers) {
+      Vertx vertx, ErrorMapper errors, Executor uploadWorkers, BodyRate bodyRate) {
     this.uploadWorkers = uploadWorkers;
+    this.bodyRate = bodyRate;
     this.request = request;
     this.match = match;
     this.grant = grant;
@@ -114,17 +116,21 @@ public final class Exchange {
    * closed. Completes with the number of bytes written.
    */
   public Future<Long> streamBody(UploadWriter writer) {
-    return new UploadPipe(request, writer, uploadWorkers, vertx.getOrCreateContext()).start(this::acceptBody);
+    return new UploadPipe(request, writer, uploadWorkers, vertx.getOrCreateContext(), bodyRate).start(this::acceptBody);
   }
 
   /** Reads a small body (a manifest) whole; more than {@code limit} bytes → MANIFEST_TOO_LARGE. */
   public Future<byte[]> readBody(int limit) {
     Promise<byte[]> done = Promise.promise();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BodyRate.Watch watch = bodyRate.watch(vertx, () -> false, () -> done.tryFail(
+        bodyRate.failure(ErrorCode.MANIFEST_INVALID, "the manifest")));
+    done.future().onComplete(ar -> watch.stop());
     request.handler(buffer -> {
       if (done.future().isComplete()) {
         return;
       }
+      watch.received(buffer.length());
       if (out.size() + buffer.length() > limit) {
         done.tryFail(new StorageException(StorageException.Reason.MANIFEST_TOO_LARGE,
             "manifest exceeds the limit of " + limit + " bytes"));

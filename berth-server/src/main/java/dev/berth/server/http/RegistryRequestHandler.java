@@ -31,12 +31,23 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   private final Vertx vertx;
   private final ErrorMapper errors;
   private final Executor uploadWorkers;
+  private final BodyRate bodyRate;
 
   /**
    * @param uploadWorkers threads that hash and write upload bodies (one at a time per upload)
    */
   public RegistryRequestHandler(Vertx vertx, RegistryStorage storage, AccessController access,
       ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers) {
+    this(vertx, storage, access, errors, deleteEnabled, uploadWorkers, BodyRate.OFF);
+  }
+
+  /**
+   * @param uploadWorkers threads that hash and write upload bodies (one at a time per upload)
+   * @param bodyRate the slowest a request body may arrive
+   */
+  public RegistryRequestHandler(Vertx vertx, RegistryStorage storage, AccessController access,
+      ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers, BodyRate bodyRate) {
+    this.bodyRate = bodyRate;
     this.uploadWorkers = uploadWorkers;
     this.routes = Routes.table(deleteEnabled);
     this.literals = routes.stream().map(Route::literal).toArray(String[]::new);
@@ -88,7 +99,7 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
     String repository = hasName(match) ? match.group("name") : null;
     String from = repository != null && "POST".equals(request.method().name()) ? request.getParam("from") : null;
     AccessRequest needed = AccessRequest.derive(request.getHeader("Authorization"), request.method().name(),
-        repository, route.catalog(), from,
+        repository, route.catalog(), route.uploadSession(), from,
         request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress(),
         request.getHeader("Host"));
     Route chosen = route;
@@ -124,7 +135,8 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
       errors.send(request, ErrorCode.NAME_INVALID, 400, "invalid repository name: " + repository, null, Map.of());
       return;
     }
-    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors, uploadWorkers);
+    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors, uploadWorkers,
+        bodyRate);
     try {
       route.handler().handle(ex);
     } catch (Exception e) {

@@ -38,6 +38,11 @@ record Route(Set<HttpMethod> methods, Pattern pattern, RegistryHandler handler, 
         ? fixed : null;
   }
 
+  /** An upload session's route ({@code …/blobs/uploads/<uuid>}): cancelling one is pushing, not deleting. */
+  boolean uploadSession() {
+    return pattern.pattern().contains("/blobs/uploads/(?<uuid>");
+  }
+
   Matcher match(String path) {
     Matcher m = pattern.matcher(path);
     return m.matches() ? m : null;

@@ -57,8 +57,11 @@ final class UploadPipe {
   private long nextId;
   private boolean swept;
   private volatile BodyTap tap;
+  private final BodyRate rate;
+  private BodyRate.Watch watch;
 
-  UploadPipe(HttpServerRequest request, UploadWriter writer, Executor worker, Context context) {
+  UploadPipe(HttpServerRequest request, UploadWriter writer, Executor worker, Context context, BodyRate rate) {
+    this.rate = rate;
     this.request = request;
     this.writer = writer;
     this.worker = worker;
@@ -71,6 +74,11 @@ final class UploadPipe {
   Future<Long> start(Runnable acceptBody) {
     // Before anything can stop the pipe, so that stopping always finds the tap to remove.
     tap = BodyTap.install(request, this);
+    // A trickle would hold the session and the connection for ever: cut it off, keeping what came.
+    watch = rate.watch(context.owner(), () -> paused, () -> {
+      failed = true;
+      offer(rate.failure(dev.berth.model.ErrorCode.BLOB_UPLOAD_INVALID, "the upload body"));
+    });
     request.handler(this::onBuffer);
     request.endHandler(v -> offer(END));
     request.exceptionHandler(e -> {
@@ -131,9 +139,11 @@ final class UploadPipe {
       return;
     }
     int n = buffer.length();
+    watch.received(n);
     long waiting = Math.max(file.queued.addAndGet(n), digest.queued.addAndGet(n));
     if (waiting > HIGH_WATER && !paused) {
       paused = true;
+      watch.excuse();
       request.pause();
     }
     offer(buffer);
@@ -161,6 +171,7 @@ final class UploadPipe {
     if (running.decrementAndGet() > 0) {
       return;
     }
+    watch.stop();
     Throwable first = failure.get();
     if (first != null) {
       writer.markBroken();

@@ -38,6 +38,19 @@ public record ManifestDocument(
    * @throws StorageException MANIFEST_INVALID with a message naming the problem
    */
   public static ManifestDocument parse(byte[] content, String contentType) {
+    return parse(content, contentType, true);
+  }
+
+  /**
+   * Parses a manifest the registry already holds. Descriptor sizes are read as they are: earlier
+   * versions accepted sizes such as {@code 1.5}, and such a manifest must stay readable (and its
+   * blobs referenced) rather than break pulls and garbage collection.
+   */
+  public static ManifestDocument stored(byte[] content) {
+    return parse(content, null, false);
+  }
+
+  private static ManifestDocument parse(byte[] content, String contentType, boolean strict) {
     Map<String, Object> doc;
     try {
       doc = JSON.std.mapFrom(content);
@@ -82,14 +95,14 @@ public record ManifestDocument(
     List<Descriptor> children = new ArrayList<>();
     String artifactType = optionalString(doc, "artifactType");
     if (index) {
-      children.addAll(descriptors(doc.get("manifests"), "manifests"));
+      children.addAll(descriptors(doc.get("manifests"), "manifests", strict));
     } else {
       if (!(doc.get("config") instanceof Map<?, ?> config)) {
         throw invalid("manifest has no config descriptor");
       }
-      Descriptor cfg = descriptor(config, "config");
+      Descriptor cfg = descriptor(config, "config", strict);
       blobs.add(cfg);
-      blobs.addAll(descriptors(doc.get("layers"), "layers"));
+      blobs.addAll(descriptors(doc.get("layers"), "layers", strict));
       if (artifactType == null && !MediaTypes.OCI_EMPTY.equals(cfg.mediaType())
           && MediaTypes.OCI_MANIFEST.equals(mediaType)) {
         artifactType = cfg.mediaType(); // the referrers API reports the config type then
@@ -100,7 +113,7 @@ public record ManifestDocument(
       if (!(doc.get("subject") instanceof Map<?, ?> s)) {
         throw invalid("manifest subject is not a descriptor");
       }
-      subject = descriptor(s, "subject");
+      subject = descriptor(s, "subject", strict);
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> annotations =
@@ -108,7 +121,7 @@ public record ManifestDocument(
     return new ManifestDocument(mediaType, blobs, children, subject, artifactType, annotations);
   }
 
-  private static List<Descriptor> descriptors(Object value, String field) {
+  private static List<Descriptor> descriptors(Object value, String field, boolean strict) {
     if (value == null) {
       return List.of();
     }
@@ -120,24 +133,36 @@ public record ManifestDocument(
       if (!(item instanceof Map<?, ?> m)) {
         throw invalid("manifest field " + field + " holds a non-descriptor");
       }
-      out.add(descriptor(m, field));
+      out.add(descriptor(m, field, strict));
     }
     return out;
   }
 
-  private static Descriptor descriptor(Map<?, ?> m, String field) {
+  private static Descriptor descriptor(Map<?, ?> m, String field, boolean strict) {
     Object digest = m.get("digest");
     if (!(digest instanceof String d) || !Digest.isValid(d)) {
       throw invalid("descriptor in " + field + " has an invalid digest: " + digest);
     }
-    if (!(m.get("size") instanceof Number size) || size.longValue() < 0) {
-      throw invalid("descriptor " + digest + " in " + field + " has no valid size");
+    Object size = m.get("size");
+    if (!(size instanceof Number number) || number.longValue() < 0 || strict && !isLong(number)) {
+      throw invalid("descriptor " + digest + " in " + field + " has an invalid size: " + size
+          + " (expected a non-negative integer)");
     }
     Object mediaType = m.get("mediaType");
     if (mediaType != null && !(mediaType instanceof String)) {
       throw invalid("descriptor " + digest + " in " + field + " has an invalid mediaType");
     }
-    return new Descriptor((String) mediaType, Digest.parse(d), size.longValue());
+    return new Descriptor((String) mediaType, Digest.parse(d), number.longValue());
+  }
+
+  /**
+   * Whether a JSON number is an integer that fits in a long: the parser gives integers as
+   * Integer, Long or (past a long) BigInteger, and anything with a fraction or an exponent
+   * ({@code 1.5}, {@code 1e3}, {@code 1e400}) as a floating-point type.
+   */
+  private static boolean isLong(Number n) {
+    return n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte
+        || n instanceof java.math.BigInteger big && big.bitLength() < Long.SIZE;
   }
 
   private static String optionalString(Map<String, Object> doc, String key) {

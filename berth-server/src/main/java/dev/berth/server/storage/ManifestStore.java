@@ -131,7 +131,7 @@ public final class ManifestStore {
   public StoredManifest get(String repository, String reference) {
     Digest digest = resolve(repository, reference);
     byte[] content = blobs.read(digest);
-    return new StoredManifest(digest, ManifestDocument.parse(content, null).mediaType(), content);
+    return new StoredManifest(digest, ManifestDocument.stored(content).mediaType(), content);
   }
 
   /**
@@ -155,7 +155,7 @@ public final class ManifestStore {
       }
     }
     StoredManifest m = new StoredManifest(digest, null, blobs.read(digest));
-    ManifestDocument doc = ManifestDocument.parse(m.content(), null);
+    ManifestDocument doc = ManifestDocument.stored(m.content());
     if (doc.subject() != null) {
       Links.delete(layout.referrerLink(repository, doc.subject().digest(), digest));
     }

@@ -29,13 +29,13 @@ public final class RegistryStorage {
    */
   private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
 
-  private RegistryStorage(StorageLayout layout, Trash trash) {
+  private RegistryStorage(StorageLayout layout, Trash trash, UploadLimits uploadLimits) {
     this.layout = layout;
     this.trash = trash;
     this.blobs = new BlobStore(layout, trash);
     this.linked = new LinkedBlobs(layout, blobs, gcLock);
     this.manifests = new ManifestStore(layout, blobs, linked, gcLock);
-    this.uploads = new UploadStore(layout, blobs, linked, gcLock, trash);
+    this.uploads = new UploadStore(layout, blobs, linked, gcLock, trash, uploadLimits);
   }
 
   /** Garbage collection of blobs no manifest references, with a safety window. */
@@ -43,13 +43,18 @@ public final class RegistryStorage {
     return new GarbageCollector(this, gcLock);
   }
 
-  /** Opens (creating if needed) the storage rooted at {@code root}. */
+  /** Opens (creating if needed) the storage rooted at {@code root}, with the default upload limits. */
   public static RegistryStorage open(Path root) {
+    return open(root, UploadLimits.DEFAULTS);
+  }
+
+  /** Opens (creating if needed) the storage rooted at {@code root}. */
+  public static RegistryStorage open(Path root, UploadLimits uploadLimits) {
     StorageLayout layout = new StorageLayout(root);
     try {
       AtomicFiles.createDirectories(layout.blobsRoot());
       AtomicFiles.createDirectories(layout.repositoriesRoot());
-      return new RegistryStorage(layout, new Trash(layout.trashRoot()));
+      return new RegistryStorage(layout, new Trash(layout.trashRoot()), uploadLimits);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create registry storage in " + root + ": " + e.getMessage(), e);
     }

@@ -26,6 +26,8 @@ public final class StorageException extends RuntimeException {
     MANIFEST_TOO_LARGE,
     MANIFEST_BLOB_UNKNOWN,
     REPOSITORY_UNKNOWN,
+    /** A limit on open upload sessions (the user's or the registry's) is reached. */
+    TOO_MANY_UPLOADS,
   }
 
   private final Reason reason;

@@ -30,10 +30,13 @@ import java.util.regex.Pattern;
  *         │   ├── tags/&lt;tag&gt;/current/link     "sha256:&lt;hex&gt;": the manifest the tag names now
  *         │   └── referrers/sha256/&lt;subject hex&gt;/sha256/&lt;hex&gt;/link
  *         │                                     manifests whose {@code subject} is the given one
- *         └── _uploads/&lt;uuid&gt;/
- *             ├── data                          bytes received so far
- *             └── startedat                     ISO-8601 instant, for purging abandoned sessions
+ *         └── _uploads/&lt;uuid&gt;                  an upload session: the bytes received so far. One
+ *                                               inode per session; the id is a UUIDv7, so it
+ *                                               carries the session's start (for purging)
  * </pre>
+ *
+ * Sessions started before that layout are directories, {@code _uploads/<uuid>/data} plus a
+ * {@code startedat} file; they are still read, resumed and purged, never created.
  *
  * Links hold the digest as text and are replaced atomically (see {@link AtomicFiles}); a link is
  * written only after what it points to is durable, so a crash never leaves a link to nothing.
@@ -160,12 +163,19 @@ public final class StorageLayout {
     return uploadsDir(name).resolve(uploadId);
   }
 
+  /** A session's data: the session itself. */
   public Path uploadData(String name, String uploadId) {
-    return uploadDir(name, uploadId).resolve("data");
+    return uploadDir(name, uploadId);
   }
 
-  public Path uploadStartedAt(String name, String uploadId) {
-    return uploadDir(name, uploadId).resolve("startedat");
+  /** The data of a session of the earlier layout (a directory). */
+  static Path legacyUploadData(Path sessionDir) {
+    return sessionDir.resolve("data");
+  }
+
+  /** The start time of a session of the earlier layout. */
+  static Path legacyUploadStartedAt(Path sessionDir) {
+    return sessionDir.resolve("startedat");
   }
 
   public static boolean isUploadId(String id) {

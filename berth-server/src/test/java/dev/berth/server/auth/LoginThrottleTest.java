@@ -57,6 +57,20 @@ class LoginThrottleTest {
   }
 
   @Test
+  void checksStillRunningCountSoASimultaneousBurstCannotSlipPast() {
+    for (int i = 0; i < 31; i++) { // an address's allowance is 30 failures
+      assertThat(throttle.waitFor("user" + i, "10.0.0.3")).isZero();
+      throttle.checking("user" + i, "10.0.0.3");
+    }
+    assertThat(throttle.waitFor("user-next", "10.0.0.3")).isPositive();
+    // checks that end without a verdict (no capacity) give the room back
+    for (int i = 0; i < 31; i++) {
+      throttle.abandoned("user" + i, "10.0.0.3");
+    }
+    assertThat(throttle.waitFor("user-next", "10.0.0.3")).isZero();
+  }
+
+  @Test
   void aGoodPasswordForgivesThatClientsMistakes() {
     for (int i = 0; i < 7; i++) {
       throttle.failed("alice", "10.0.0.1");

@@ -306,6 +306,33 @@ class TokenAuthTest {
   }
 
   @Test
+  void aPersonalTokenIsAPasswordWithinItsScopesAndItsRevocationEndsLoginsMadeWithIt() throws Exception {
+    String pat = TokenSecrets.newSecret(TokenSecrets.PERSONAL_PREFIX);
+    String id = TokenSecrets.newId();
+    try (var store = dev.berth.server.auth.store.SqliteAuthStore.open(dir.resolve("data/auth/state.db"))) {
+      store.add(new dev.berth.server.auth.store.StoredToken(id, dev.berth.server.auth.store.StoredToken.Kind.PERSONAL,
+          "bob", "ci", List.of("repository:team/ci/*:pull"), null, TokenSecrets.hash(pat), Instant.now(),
+          Instant.now().plusSeconds(3600), null, null));
+    }
+    HttpResponse<String> login = get("/token?service=berth&offline_token=true&client_id=docker"
+        + "&scope=repository:team/ci/app:pull,push&scope=repository:team/other:pull", basic("bob", pat));
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    // narrowed to the token's scopes although bob may push all of team/**
+    assertThat(SignedJWT.parse((String) json(login).get("token")).getJWTClaimsSet().getListClaim("access"))
+        .containsExactly(Map.of("type", "repository", "name", "team/ci/app", "actions", List.of("pull")));
+    String refresh = (String) json(login).get("refresh_token");
+    assertThat(get("/token?service=berth", basic("alice", pat)).statusCode()).as("another user's name").isEqualTo(401);
+    // Basic with the token works on the API too, within its scope
+    assertThat(get("/v2/team/ci/app/tags/list", basic("bob", pat)).statusCode()).isEqualTo(404);
+    assertThat(get("/v2/team/other/tags/list", basic("bob", pat)).statusCode()).isEqualTo(403);
+
+    assertThat(post("/token/revoke", "token=" + pat).statusCode()).isEqualTo(200);
+    assertThat(get("/token?service=berth", basic("bob", pat)).statusCode()).isEqualTo(401);
+    assertThat(post("/token", "grant_type=refresh_token&service=berth&refresh_token=" + refresh).statusCode())
+        .as("a login made with a revoked token ends with it").isEqualTo(401);
+  }
+
+  @Test
   void passwordGuessingIsThrottledButTheRealUserGetsIn() throws Exception {
     HttpClient guesser = clientFrom("127.0.0.7");
     for (int i = 0; i < 6; i++) {
@@ -324,6 +351,29 @@ class TokenAuthTest {
     assertThat(tokenFrom(clientFrom("127.0.0.8"), "alice", "alice-pw").statusCode()).isEqualTo(200);
     Thread.sleep(1100); // the first wait is a second: then the right password works from there too
     assertThat(tokenFrom(guesser, "alice", "alice-pw").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aFloodOfWrongPasswordsNeitherQueuesUpBcryptNorBlocksGoodLogins() throws Exception {
+    HttpClient flooder = clientFrom("127.0.0.11");
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      flood.add(flooder.sendAsync(HttpRequest.newBuilder(URI.create(base + "/token?service=berth"))
+          .header("Authorization", basic("user" + i, "wrong")).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    // meanwhile: a login nobody made before, from elsewhere, and a request with a token
+    HttpResponse<String> good = tokenFrom(clientFrom("127.0.0.12"), "carol", "carol-pw");
+    String token = token("bob", "bob-pw", "repository:team/flood:pull");
+    assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
+    assertThat(get("/v2/team/flood/tags/list", bearer(token)).statusCode()).isEqualTo(404);
+    long refusedUnchecked = 0;
+    for (var f : flood) {
+      int status = f.get().statusCode();
+      assertThat(status).isIn(401, 429);
+      refusedUnchecked += status == 429 ? 1 : 0;
+    }
+    // past the address's allowance, guesses are turned away before any bcrypt work
+    assertThat(refusedUnchecked).isGreaterThanOrEqualTo(150);
   }
 
   @Test

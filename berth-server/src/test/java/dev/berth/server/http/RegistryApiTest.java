@@ -288,7 +288,7 @@ class RegistryApiTest {
         + ",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}}]}").getBytes(StandardCharsets.UTF_8);
     HttpResponse<String> early = send(request("/v2/multi/app/manifests/latest").header("Content-Type", MediaTypes.OCI_INDEX)
         .PUT(HttpRequest.BodyPublishers.ofByteArray(index)).build());
-    assertThat(early.statusCode()).isEqualTo(404);
+    assertThat(early.statusCode()).isEqualTo(400); // as distribution: the manifest is the bad input
     assertThat(early.body()).contains("MANIFEST_BLOB_UNKNOWN");
     send(request("/v2/multi/app/manifests/" + Digest.sha256(child)).header("Content-Type", MediaTypes.OCI_MANIFEST)
         .PUT(HttpRequest.BodyPublishers.ofByteArray(child)).build());
@@ -331,6 +331,63 @@ class RegistryApiTest {
       assertThat(r.statusCode()).isEqualTo(405);
       assertThat(r.body()).contains("UNSUPPORTED");
     }
+  }
+
+  @Test
+  void manifestWithAMissingLayerIs400ManifestBlobUnknown() throws Exception {
+    Digest config = upload("missing/app", "{}".getBytes(StandardCharsets.UTF_8));
+    Digest absent = Digest.sha256(randomBytes(10, 42));
+    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+        + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + config + "\",\"size\":2},"
+        + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + absent
+        + "\",\"size\":10}]}").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> put = send(request("/v2/missing/app/manifests/v1").header("Content-Type", MediaTypes.OCI_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(400);
+    assertThat(put.body()).startsWith("{\"errors\":[{\"code\":\"MANIFEST_BLOB_UNKNOWN\"").contains(absent.toString());
+  }
+
+  // The OCI conformance suite asks for .INVALID_MANIFEST_NAME and expects 404; a PUT stays 400.
+  @Test
+  void aReferenceThatIsNeitherTagNorDigestIsUnknownToReadsAndInvalidToWrites() throws Exception {
+    for (String reference : new String[] {".INVALID_MANIFEST_NAME", "sha256:abc", "-dash"}) {
+      HttpResponse<String> get = send(request("/v2/img/app/manifests/" + reference).build());
+      assertThat(get.statusCode()).as(reference).isEqualTo(404);
+      assertThat(get.body()).as(reference).startsWith("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\"");
+      HttpResponse<String> head = send(request("/v2/img/app/manifests/" + reference)
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+      assertThat(head.statusCode()).as(reference).isEqualTo(404);
+    }
+    Digest config = upload("img/app", "{}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> put = send(request("/v2/img/app/manifests/.INVALID_MANIFEST_NAME")
+        .header("Content-Type", MediaTypes.OCI_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(ociManifest(config, null, null))).build());
+    assertThat(put.statusCode()).isEqualTo(400);
+    assertThat(put.body()).contains("TAG_INVALID");
+  }
+
+  // distribution refuses these too; a truncated size would make the descriptor lie about its blob.
+  @Test
+  void layerSizesMustBeNonNegativeIntegersThatFitInALong() throws Exception {
+    Digest config = upload("sizes/app", "{}".getBytes(StandardCharsets.UTF_8));
+    for (String size : new String[] {"1.5", "1e3", "2.0", "1e400", "-1", "\"2\"", "null", "true",
+        "9223372036854775808", "[2]"}) {
+      byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+          + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + config + "\",\"size\":2},"
+          + "\"layers\":[{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\"" + config + "\",\"size\":"
+          + size + "}]}").getBytes(StandardCharsets.UTF_8);
+      HttpResponse<String> put = send(request("/v2/sizes/app/manifests/v1").header("Content-Type", MediaTypes.OCI_MANIFEST)
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest)).build());
+      assertThat(put.statusCode()).as(size + ": " + put.body()).isEqualTo(400);
+      assertThat(put.body()).as(size).startsWith("{\"errors\":[{\"code\":\"MANIFEST_INVALID\"")
+          .contains("invalid size").doesNotContain("\n");
+    }
+    assertThat(send(request("/v2/sizes/app/manifests/v1").build()).statusCode()).isEqualTo(404);
+    byte[] largest = new String(ociManifest(config, null, null), StandardCharsets.UTF_8)
+        .replaceFirst("\"size\":2}]", "\"size\":9223372036854775807}]").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> ok = send(request("/v2/sizes/app/manifests/v1").header("Content-Type", MediaTypes.OCI_MANIFEST)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(largest)).build());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
   }
 
   static byte[] ociManifest(Digest config, String artifactType, Digest subject) {

@@ -9,16 +9,12 @@ import dev.berth.server.auth.AuthSettings;
 import dev.berth.testkit.Htpasswd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,10 +54,10 @@ class UploadStreamTest {
     int first = 3 * 1024 * 1024;
     String location;
     try (Socket s = connect()) {
-      Response started = exchange(s, "POST /v2/stream/blobs/uploads/ HTTP/1.1\r\nHost: x\r\nAuthorization: "
+      RawHttp.Response started = RawHttp.exchange(s, "POST /v2/stream/blobs/uploads/ HTTP/1.1\r\nHost: x\r\nAuthorization: "
           + auth + "\r\nContent-Length: 0\r\n\r\n", null);
-      assertThat(started.status).isEqualTo(202);
-      location = started.headers.get("location");
+      assertThat(started.status()).isEqualTo(202);
+      location = started.headers().get("location");
 
       // A chunked PATCH and, in the same bytes on the wire, a status request right behind it.
       ByteArrayOutputStream wire = new ByteArrayOutputStream();
@@ -77,12 +73,12 @@ class UploadStreamTest {
           .getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().write(wire.toByteArray());
       s.getOutputStream().flush();
-      Response patched = read(s.getInputStream());
-      assertThat(patched.status).as(patched.body).isEqualTo(202);
-      assertThat(patched.headers.get("range")).isEqualTo("0-" + (first - 1));
-      Response status = read(s.getInputStream());
-      assertThat(status.status).isEqualTo(204);
-      assertThat(status.headers.get("range")).isEqualTo("0-" + (first - 1));
+      RawHttp.Response patched = RawHttp.read(s.getInputStream());
+      assertThat(patched.status()).as(patched.body()).isEqualTo(202);
+      assertThat(patched.headers().get("range")).isEqualTo("0-" + (first - 1));
+      RawHttp.Response status = RawHttp.read(s.getInputStream());
+      assertThat(status.status()).isEqualTo(204);
+      assertThat(status.headers().get("range")).isEqualTo("0-" + (first - 1));
     }
 
     // A client that sends half of the next piece and vanishes: what arrived stays, in order.
@@ -95,75 +91,30 @@ class UploadStreamTest {
     }
     // The rest, from wherever the session stands (once the vanished request has let go of it),
     // closes it: every byte must be the pushed one, in order.
-    Response done = null;
-    for (int i = 0; i < 200 && (done == null || done.status != 201); i++) {
+    RawHttp.Response done = null;
+    for (int i = 0; i < 200 && (done == null || done.status() != 201); i++) {
       if (done != null) {
         Thread.sleep(50);
       }
       try (Socket s = connect()) {
-        Response status = exchange(s, "GET " + location + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth
+        RawHttp.Response status = RawHttp.exchange(s, "GET " + location + " HTTP/1.1\r\nHost: x\r\nAuthorization: " + auth
             + "\r\n\r\n", null);
-        assertThat(status.status).isEqualTo(204);
-        int offset = Integer.parseInt(status.headers.get("range").substring(2)) + 1;
+        assertThat(status.status()).isEqualTo(204);
+        int offset = Integer.parseInt(status.headers().get("range").substring(2)) + 1;
         assertThat(offset).isBetween(first, first + 1024 * 1024);
         byte[] rest = java.util.Arrays.copyOfRange(blob, offset, blob.length);
         // Content-Range: refused (416, or busy) while the vanished request still writes
-        done = exchange(s, "PUT " + location + "?digest=" + digest + " HTTP/1.1\r\nHost: x\r\nAuthorization: "
+        done = RawHttp.exchange(s, "PUT " + location + "?digest=" + digest + " HTTP/1.1\r\nHost: x\r\nAuthorization: "
             + auth + "\r\nContent-Range: " + offset + "-" + (blob.length - 1) + "\r\nContent-Length: "
             + rest.length + "\r\n\r\n", rest);
-        assertThat(done.status).as(done.body).isIn(201, 416, 400);
+        assertThat(done.status()).as(done.body()).isIn(201, 416, 400);
       }
     }
-    assertThat(done.status).as(done.body).isEqualTo(201);
+    assertThat(done.status()).as(done.body()).isEqualTo(201);
     assertThat(java.nio.file.Files.readAllBytes(server.storage().layout().blobData(digest))).isEqualTo(blob);
   }
 
   private static Socket connect() throws IOException {
-    Socket s = new Socket("127.0.0.1", server.port());
-    s.setSoTimeout(30_000);
-    return s;
-  }
-
-  private record Response(int status, Map<String, String> headers, String body) {}
-
-  private static Response exchange(Socket s, String head, byte[] body) throws IOException {
-    OutputStream out = s.getOutputStream();
-    out.write(head.getBytes(StandardCharsets.US_ASCII));
-    if (body != null) {
-      out.write(body);
-    }
-    out.flush();
-    return read(s.getInputStream());
-  }
-
-  /** One response with a Content-Length body (all this server sends here). */
-  private static Response read(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder();
-    Map<String, String> headers = new LinkedHashMap<>();
-    int status = -1;
-    while (true) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("connection closed in the response head");
-      }
-      if (c == '\n') {
-        String l = line.toString().strip();
-        line.setLength(0);
-        if (l.isEmpty()) {
-          break;
-        }
-        if (status < 0) {
-          status = Integer.parseInt(l.split(" ")[1]);
-        } else {
-          int colon = l.indexOf(':');
-          headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
-        }
-      } else {
-        line.append((char) c);
-      }
-    }
-    int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-    byte[] body = in.readNBytes(length);
-    return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+    return RawHttp.connect(server.port());
   }
 }

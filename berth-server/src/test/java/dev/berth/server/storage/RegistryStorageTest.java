@@ -132,8 +132,25 @@ class RegistryStorageTest {
 
     assertThat(storage.blobStore().list()).isEmpty();
     assertThat(storage.blobs().isLinked("repo", claimed)).isFalse();
-    try (Stream<Path> files = Files.walk(root)) {
-      assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
+    // the refused bytes go to trash/ and are deleted in the background: wait for that, briefly
+    List<Path> left = List.of();
+    for (int i = 0; i < 100; i++) {
+      try (Stream<Path> files = Files.walk(root)) {
+        left = files.filter(Files::isRegularFile).toList();
+      }
+      if (left.isEmpty()) {
+        break;
+      }
+      sleep(50);
+    }
+    assertThat(left).isEmpty();
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

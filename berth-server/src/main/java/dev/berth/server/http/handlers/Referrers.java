@@ -27,7 +27,7 @@ public final class Referrers implements RegistryHandler {
       List<Map<String, Object>> descriptors = new ArrayList<>();
       for (Digest d : ex.storage().manifests().referrers(repository, subject)) {
         StoredManifest m = ex.storage().manifests().get(repository, d.toString());
-        ManifestDocument doc = ManifestDocument.parse(m.content(), null);
+        ManifestDocument doc = ManifestDocument.stored(m.content());
         if (filter != null && !filter.equals(doc.artifactType())) {
           continue;
         }

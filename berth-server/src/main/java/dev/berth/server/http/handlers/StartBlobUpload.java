@@ -41,7 +41,9 @@ public final class StartBlobUpload implements RegistryHandler {
   }
 
   private static void startSession(Exchange ex, UploadStore uploads, String repository, Digest digest) {
-    ex.blocking(() -> uploads.create(repository)).onComplete(created -> {
+    // Sessions are capped per user (429 TOOMANYREQUESTS past the cap); no auth means one user.
+    String user = ex.grant().subject() == null ? "anonymous" : ex.grant().subject();
+    ex.blocking(() -> uploads.create(repository, user)).onComplete(created -> {
       if (created.failed()) {
         ex.fail(created.cause());
         return;
