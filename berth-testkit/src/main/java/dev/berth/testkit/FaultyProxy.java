@@ -203,8 +203,10 @@ public final class FaultyProxy implements AutoCloseable {
           out.flush();
           total.addAndGet(limit - moved);
           cuts.incrementAndGet();
-          abort(from);
-          abort(to);
+          // closed, not reset: what was sent arrives (a reset may drop it from the peer's buffers),
+          // then the stream ends where the cut is, as when the other side goes away
+          close(to);
+          close(from);
           return;
         }
         out.write(buffer, 0, n);
@@ -227,6 +229,14 @@ public final class FaultyProxy implements AutoCloseable {
       }
       abort(s);
     });
+  }
+
+  private static void close(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // already gone
+    }
   }
 
   /** Closes with a reset, as a dropped connection looks to the other side. */

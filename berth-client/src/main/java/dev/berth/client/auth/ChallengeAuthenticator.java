@@ -266,8 +266,9 @@ public final class ChallengeAuthenticator implements Authenticator {
     }
     int status = response.statusCode();
     if (status != 200) {
-      AuthenticationException.Kind kind = status == 401 || status == 403
-          ? AuthenticationException.Kind.REFUSED : AuthenticationException.Kind.PROTOCOL;
+      // a token server that is busy or down may be back soon: that is worth another try
+      AuthenticationException.Kind kind = status == 401 || status == 403 ? AuthenticationException.Kind.REFUSED
+          : status == 429 || status >= 500 ? AuthenticationException.Kind.UNREACHABLE : AuthenticationException.Kind.PROTOCOL;
       throw new AuthenticationException(kind, "token server " + realm.getAuthority() + " refused a token for "
           + registry.host() + ": " + ErrorText.of(status, response.body()));
     }

@@ -162,9 +162,12 @@ public final class RegistryClient {
           location = sender.send(location, offset);
         }
         committing = true;
-        transport.call(new CommitUpload(location, repository(), digest), progress::retrying);
+        transport.once(new CommitUpload(location, repository(), digest));
         return;
       } catch (IOException e) {
+        if (committing && !(e instanceof RegistryException re && re.isAuthFailure()) && checkBlob(digest).isPresent()) {
+          return; // the commit went through; only its answer was lost
+        }
         if (e instanceof RegistryException re && re.status() == 416 && attempt < policy.maxAttempts()) {
           // the registry holds something else than it said: start the upload over
           location = start(digest, null, progress).location();
@@ -178,9 +181,6 @@ public final class RegistryClient {
         progress.retrying(wait.get(), e);
         RegistryTransport.pause(wait.get(), "push blob " + digest + " to " + repository());
         waited = waited.plus(wait.get());
-      }
-      if (committing && checkBlob(digest).isPresent()) {
-        return; // the commit went through; only its answer was lost
       }
       try {
         // GET <Location>: where does the upload stand?

@@ -98,9 +98,9 @@ public record RetryPolicy(int maxAttempts, Duration firstDelay, Duration maxDela
     }
   }
 
-  /** {@code Retrying in 1 second}, {@code Retrying in 8 seconds}, as docker words it. */
+  /** {@code Retrying in 1 second}, {@code Retrying in 8 seconds}, as docker words it (a part of a second counts as one). */
   public static String retrying(Duration wait) {
-    long s = Math.max(1, (wait.toMillis() + 999) / 1000);
+    long s = (wait.toMillis() + 999) / 1000;
     return "Retrying in " + s + (s == 1 ? " second" : " seconds");
   }
 }

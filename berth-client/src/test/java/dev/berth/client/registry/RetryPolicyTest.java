@@ -69,6 +69,7 @@ class RetryPolicyTest {
   void waitsAreAnnouncedInDockersWords() {
     assertThat(RetryPolicy.retrying(Duration.ofMillis(50))).isEqualTo("Retrying in 1 second");
     assertThat(RetryPolicy.retrying(Duration.ofSeconds(8))).isEqualTo("Retrying in 8 seconds");
+    assertThat(RetryPolicy.retrying(Duration.ZERO)).isEqualTo("Retrying in 0 seconds"); // Retry-After: 0
   }
 
   @Test
