@@ -4,7 +4,6 @@ import dev.berth.client.transfer.BlobEvent;
 import dev.berth.client.transfer.TransferListener;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,7 +34,7 @@ final class ProgressOutput {
     }
   }
 
-  /** docker's size words: {@code 512B}, {@code 12.3kB}, {@code 45.7MB}, {@code 1.07GB} (decimal units, 3 digits). */
+  /** docker's size words: {@code 512B}, {@code 12.3kB}, {@code 5MB}, {@code 1.07GB} (decimal units, 3 digits). */
   static String size(long bytes) {
     String[] units = {"B", "kB", "MB", "GB", "TB"};
     double v = bytes;
@@ -47,8 +46,8 @@ final class ProgressOutput {
     if (u == 0) {
       return bytes + "B";
     }
-    String digits = v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
-        : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+    // three significant digits, no trailing zeros (Go's %.3g, as docker formats them)
+    String digits = new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     return digits + units[u];
   }
 

@@ -88,6 +88,42 @@ class PushPullCommandTest {
   }
 
   @Test
+  void copyGoesRegistryToRegistryMountingWithinOneAndBadArgumentsAreOneLine() throws Exception {
+    String name = registry.host() + "/copy/source:1";
+    var image = image(43, 2, name);
+    CliRun berth = new CliRun(home);
+    login(home, "bob", "pa55-word");
+    berth.run("load", "-i", image.writeDockerArchive(home.resolve("in.tar")).toString());
+    String digest = berth.run("push", name).out().lines().filter(l -> l.contains(": digest: ")).findFirst().orElseThrow()
+        .split(" ")[2];
+
+    CliRun.Result copy = berth.run("copy", "docker://" + name, "docker://" + registry.host() + "/copy/target:2");
+    assertThat(copy.exitCode()).as(copy.err()).isZero();
+    assertThat(copy.out().lines()).filteredOn(l -> l.endsWith(": Mounted from copy/source")).hasSize(2);
+    assertThat(copy.out()).startsWith("Copying " + name + " to " + registry.host() + "/copy/target:2\n")
+        .containsPattern("\n2: digest: " + digest + " size: \\d+\n$");
+    CliRun.Result quiet = berth.run("copy", "-q", name, registry.host() + "/copy/target:3");
+    assertThat(quiet.out()).isEqualTo(registry.host() + "/copy/target:3\n");
+    // the copy is what was pushed: a pull of it says the same digest
+    CliRun other = new CliRun(home.resolve("other"));
+    login(home.resolve("other"), "bob", "pa55-word");
+    assertThat(other.run("pull", registry.host() + "/copy/target:2").out()).contains("Digest: " + digest + "\n");
+
+    assertOneLine(berth.run("copy", "oci:/tmp/layout", name), "Error: unsupported transport oci: in oci:/tmp/layout"
+        + " (only docker:// names a registry image)");
+    assertOneLine(berth.run("pull", "--platform", "amd64", name),
+        "Error: invalid platform: amd64 (expected os/arch[/variant], such as linux/amd64)");
+    assertOneLine(berth.run("pull", "--platform", "linux/amd64", "--all-platforms", name),
+        "Error: --platform and --all-platforms cannot be used together");
+    assertOneLine(berth.run("push", "--concurrency", "0", name), "Error: invalid concurrency: 0 (expected 1 to 64)");
+  }
+
+  private static void assertOneLine(CliRun.Result r, String error) {
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo(error + "\n");
+  }
+
+  @Test
   void pushWithoutOrWithWrongCredentialsFailsFastWithTheHint() throws Exception {
     String name = registry.host() + "/spring-vue-starter-repo/spring-vue-image:132";
     var image = image(42, 1, name);
