@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
       PushCommand.class,
       PullCommand.class,
       CopyCommand.class,
+      InspectCommand.class,
+      TagsCommand.class,
       SaveCommand.class,
       RmiCommand.class,
     })

@@ -273,6 +273,11 @@ public final class RegistryClient {
     progress.transferred(writer.written());
   }
 
+  /** A small blob (a config) in memory, verified: not one byte more than {@code size}. */
+  public byte[] readBlob(Digest digest, long size) throws IOException {
+    return transport.call(new GetSmallBlob(v2("blobs/" + digest), repository(), digest, size));
+  }
+
   /**
    * Copies a blob from another repository (any registry) into this one without keeping it
    * anywhere: the source's GET streams into this registry's PATCH. Hashed on the way when it goes
@@ -348,8 +353,13 @@ public final class RegistryClient {
 
   /** Every tag of the repository, following the registry's pagination ({@code Link: rel="next"}). */
   public List<String> listTags() throws IOException {
+    return listTags(1000);
+  }
+
+  /** As {@link #listTags()}, asking for {@code pageSize} tags a page ({@code GET /v2/<name>/tags/list?n=}). */
+  public List<String> listTags(int pageSize) throws IOException {
     List<String> all = new ArrayList<>();
-    URI next = v2("tags/list?n=1000");
+    URI next = v2("tags/list?n=" + pageSize);
     for (int page = 0; next != null; page++) {
       if (page >= MAX_TAG_PAGES) {
         throw new IOException("Tried to list the tags of " + repository() + " but failed because: more than "
