@@ -3,6 +3,7 @@ package dev.berth.client.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,15 +15,22 @@ import java.util.function.LongConsumer;
 
 /**
  * A request body that is a blob: a range of a file, or a stream of known length (a blob copied
- * from another registry), read as the HTTP client asks for it, in {@link #CHUNK}-sized pieces. The
- * JDK's {@code ofFile} reads 16 KiB at a time and cannot start mid-file; a resumed upload needs
- * both an offset and fewer, bigger pieces. {@code progress} hears the bytes handed to the client.
+ * from another registry), read as the HTTP client asks for it. The JDK's {@code ofFile} reads 16
+ * KiB at a time and cannot start mid-file; a resumed upload needs both an offset and fewer, bigger
+ * pieces. A file is mapped ({@link #WINDOW} at a time) and handed over in {@link #MAPPED_CHUNK}
+ * slices of the mapping, which the socket writes straight from the page cache: no read into the
+ * heap, no copy (reading into heap buffers cost two copies of every byte, and the heap's churn).
+ * A stream is read in {@link #CHUNK} pieces. {@code progress} hears the bytes handed to the client.
  */
 public final class BlobBody implements HttpRequest.BodyPublisher {
-  static final int CHUNK = 512 * 1024;
+  /** Below half a G1 region even in a small heap: bigger pieces would be "humongous" allocations. */
+  static final int CHUNK = 256 * 1024;
+  static final int MAPPED_CHUNK = 1024 * 1024;
+  static final long WINDOW = 64L * 1024 * 1024;
 
   private interface Source extends AutoCloseable {
-    int read(ByteBuffer into) throws IOException;
+    /** The next piece, at most {@code max} bytes, or null at the end. */
+    ByteBuffer next(int max) throws IOException;
 
     @Override
     void close() throws IOException;
@@ -46,20 +54,29 @@ public final class BlobBody implements HttpRequest.BodyPublisher {
   public static BlobBody ofFile(Path file, long offset, long length, LongConsumer progress) {
     return new BlobBody(() -> {
       FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-      AtomicLong position = new AtomicLong(offset);
       return new Source() {
+        private long position = offset;
+        private MappedByteBuffer window;
+
         @Override
-        public int read(ByteBuffer into) throws IOException {
-          int n = ch.read(into, position.get());
-          if (n > 0) {
-            position.addAndGet(n);
+        public ByteBuffer next(int max) throws IOException {
+          if (window == null || !window.hasRemaining()) {
+            long size = Math.min(WINDOW, ch.size() - position);
+            if (size <= 0) {
+              return null;
+            }
+            window = ch.map(FileChannel.MapMode.READ_ONLY, position, size);
+            position += size;
           }
-          return n;
+          int n = Math.min(Math.min(max, MAPPED_CHUNK), window.remaining());
+          ByteBuffer piece = window.slice(window.position(), n);
+          window.position(window.position() + n);
+          return piece;
         }
 
         @Override
         public void close() throws IOException {
-          ch.close();
+          ch.close(); // the mapping outlives the channel until the buffers are gone
         }
       };
     }, length, progress);
@@ -74,12 +91,17 @@ public final class BlobBody implements HttpRequest.BodyPublisher {
       }
       return new Source() {
         @Override
-        public int read(ByteBuffer into) throws IOException {
-          int n = in.read(into.array(), into.arrayOffset() + into.position(), into.remaining());
-          if (n > 0) {
-            into.position(into.position() + n);
+        public ByteBuffer next(int max) throws IOException {
+          ByteBuffer chunk = ByteBuffer.allocate(Math.min(max, CHUNK));
+          while (chunk.hasRemaining()) {
+            int n = in.read(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
+            if (n < 0) {
+              break;
+            }
+            chunk.position(chunk.position() + n);
           }
-          return n;
+          chunk.flip();
+          return chunk.hasRemaining() ? chunk : null;
         }
 
         @Override
@@ -146,13 +168,10 @@ public final class BlobBody implements HttpRequest.BodyPublisher {
             if (source == null) {
               source = factory.open();
             }
-            ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, length - sent));
-            while (chunk.hasRemaining()) {
-              if (source.read(chunk) < 0) {
-                throw new IOException("the blob ended after " + (sent + chunk.position()) + " of " + length + " bytes");
-              }
+            ByteBuffer chunk = source.next((int) Math.min(Integer.MAX_VALUE, length - sent));
+            if (chunk == null) {
+              throw new IOException("the blob ended after " + sent + " of " + length + " bytes");
             }
-            chunk.flip();
             sent += chunk.remaining();
             demand.decrementAndGet();
             subscriber.onNext(chunk);

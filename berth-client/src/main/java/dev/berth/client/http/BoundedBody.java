@@ -39,7 +39,7 @@ import javax.net.ssl.SSLSession;
  * the JDK's {@code ofInputStream}, chunks are requested as they are read, but up to {@link #WINDOW}
  * ahead, so the network need not wait for the reader (hashing, writing a file) between chunks:
  * memory stays a few chunks deep (the HTTP client's are 16 KiB, or as
- * {@code jdk.httpclient.bufsize} says: 1 MiB once {@code TransportOptions} is loaded).
+ * {@code jdk.httpclient.bufsize} says: 256 KiB once {@code TransportOptions} is loaded).
  */
 public final class BoundedBody {
   /** The most read of a token, a {@code /v2/} answer or another small JSON response. */
@@ -51,7 +51,7 @@ public final class BoundedBody {
   /** What must arrive per stall timeout (unless the body ends first): 1 KiB, about 34 bytes/s at the default. */
   public static final long MIN_PROGRESS = 1024;
   /** Chunks requested ahead of the reader. */
-  static final int WINDOW = 4;
+  static final int WINDOW = 8;
 
   /**
    * How many bytes a successful response may have, and why (for the error): {@code the size its

@@ -49,9 +49,11 @@ public final class TransportOptions {
     // The JDK's HTTP client reads responses 16 KiB at a time unless told otherwise (a documented
     // property of java.net.http, read once, when the client's classes load). Pulling 1 GiB that
     // way cost 2.9 CPU-seconds here (65,536 reads and hand-offs, and a JIT busy compiling the
-    // machinery); 1 MiB reads cost 1.2. Memory stays bounded: BoundedBody holds a few chunks.
+    // machinery); 256 KiB reads cost 1.2. Not more: with a small heap (-Xmx256m, 1 MiB G1
+    // regions) a buffer of half a region or more is a "humongous" allocation, and five downloads
+    // churning those ran out of heap. Memory stays bounded: BoundedBody holds a few chunks.
     if (System.getProperty("jdk.httpclient.bufsize") == null) {
-      System.setProperty("jdk.httpclient.bufsize", Integer.toString(1024 * 1024));
+      System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
     }
   }
 

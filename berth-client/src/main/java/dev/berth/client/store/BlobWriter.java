@@ -21,7 +21,9 @@ public final class BlobWriter implements AutoCloseable {
   private final long expectedSize;
   private final Path temp;
   private final DirectAppender out;
+  private static final int SCRATCH = 256 * 1024;
   private MessageDigest hasher;
+  private byte[] scratch;
   private long written;
   private boolean committed;
 
@@ -55,8 +57,22 @@ public final class BlobWriter implements AutoCloseable {
     if (expectedSize >= 0 && written + n > expectedSize) {
       throw new DigestMismatchException("the content is larger than the expected " + expectedSize + " bytes");
     }
-    hasher.update(src.duplicate());
-    out.append(src);
+    if (src.hasArray()) {
+      hasher.update(src.array(), src.arrayOffset() + src.position(), n);
+      out.append(src);
+    } else {
+      // the HTTP client's buffers are read-only: MessageDigest would hash them 4 KiB at a time
+      // through a copy of its own; one copy into an array lets it take all of it at once
+      if (scratch == null) {
+        scratch = new byte[SCRATCH];
+      }
+      while (src.hasRemaining()) {
+        int k = Math.min(src.remaining(), scratch.length);
+        src.get(scratch, 0, k);
+        hasher.update(scratch, 0, k);
+        out.append(ByteBuffer.wrap(scratch, 0, k));
+      }
+    }
     written += n;
   }
 
