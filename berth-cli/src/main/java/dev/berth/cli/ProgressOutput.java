@@ -15,14 +15,31 @@ final class ProgressOutput {
   private ProgressOutput() {}
 
   static TransferListener forContext(CliContext context, boolean quiet) {
+    TransferListener shown;
     if (quiet) {
-      return TransferListener.SILENT;
+      shown = TransferListener.SILENT;
+    } else if (context.console() != null && !"dumb".equals(context.env("TERM"))) {
+      shown = new Live(context.out(), columns(context));
+    } else {
+      shown = TransferListener.plain(context.out()::println);
     }
-    String term = context.env("TERM");
-    if (context.console() != null && !"dumb".equals(term)) {
-      return new Live(context.out(), columns(context));
-    }
-    return TransferListener.plain(context.out()::println);
+    return new TransferListener() {
+      @Override
+      public void line(String text) {
+        shown.line(text);
+      }
+
+      @Override
+      public void blob(BlobEvent event) {
+        shown.blob(event);
+      }
+
+      /** On stderr, quiet or not, as docker warns. */
+      @Override
+      public void warning(String text) {
+        context.err().println("WARNING: " + text);
+      }
+    };
   }
 
   private static int columns(CliContext context) {

@@ -60,7 +60,7 @@ public final class Copier {
       Descriptor chosen = index.select(options.platform()).orElseThrow(() -> new IOException(
           "no matching manifest for " + options.platform() + " in the manifest list entries of " + from.familiar()
               + " (it has: " + index.platformNames() + "; choose one with --platform, or copy all with --all-platforms)"));
-      listener.line("Copying " + options.platform() + " only: the other platforms of the multi-platform image "
+      listener.warning("Copying " + options.platform() + " only: the other platforms of the multi-platform image "
           + top.digest() + " are left out (--all-platforms copies them all)");
       PulledManifest child = source.getManifest(chosen.digest().toString(), chosen.size());
       root = new Copied(new Descriptor(chosen.mediaType(), chosen.digest(), chosen.size()), child.content());

@@ -63,7 +63,7 @@ public final class Pusher {
         children.addAll(ImageIndex.parse(store.readSmallBlob(top.digest()), "index " + top.digest()).manifests());
       } else {
         Descriptor platform = image.manifestDescriptor();
-        listener.line("Pushing " + (platform.platformName() != null ? platform.platformName() : "manifest " + platform.digest())
+        listener.warning("Pushing " + (platform.platformName() != null ? platform.platformName() : "manifest " + platform.digest())
             + " only: the other platforms of the multi-platform image " + top.digest()
             + " are not in the local store (pull it with --all-platforms to push them all)");
         top = platform;

@@ -24,6 +24,14 @@ public interface TransferListener {
   void blob(BlobEvent event);
 
   /**
+   * Something the user must hear even with {@code --quiet}: what is sent is not what the image
+   * is (one platform of a multi-platform index). By default a line like the others.
+   */
+  default void warning(String text) {
+    line(text);
+  }
+
+  /**
    * docker's output when it is not on a terminal: each line, and each blob's outcome and retries
    * as {@code <id>: <status>}, without the progress in between.
    */
