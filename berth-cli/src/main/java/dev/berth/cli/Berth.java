@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       GcCommand.class,
+      TrustCommand.class,
       UserCommand.class,
       TokenCommand.class,
       LoginCommand.class,
@@ -34,6 +35,9 @@ import picocli.CommandLine.Command;
       TagsCommand.class,
       SaveCommand.class,
       RmiCommand.class,
+      WhoamiCommand.class,
+      CredentialsCommand.class,
+      HelperCommand.class,
     })
 public final class Berth implements Callable<Integer> {
   private final CliContext context;

@@ -38,22 +38,21 @@ final class ClientFactory {
       throw new UserError(e.getMessage());
     }
     RegistryEndpoint endpoint = EndpointResolver.resolve(http, host, options);
-    Authenticator auth = authenticatorFor(context, image.domain(), endpoint, http, options.insecure());
+    Authenticator auth = authenticatorFor(context, image.domain(), image.path(), endpoint, http, options.insecure());
     return new RegistryClient(http, endpoint, image.path(), auth, push, options);
   }
 
   /**
    * The authenticator for {@code domain} (an image reference's domain as docker normalises it,
    * {@code docker.io} for Docker Hub), talking to {@code endpoint}: credentials found the way
-   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), answering
-   * Basic and Bearer challenges.
+   * docker finds them (credHelpers, credsStore, auths; see {@link DockerCredentials}), a
+   * repository-scoped key first, answering Basic and Bearer challenges.
    */
-  private static Authenticator authenticatorFor(CliContext context, String domain, RegistryEndpoint endpoint, HttpClient http,
-      boolean insecure) {
-    DockerCredentials credentials =
-        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+  private static Authenticator authenticatorFor(CliContext context, String domain, String repository,
+      RegistryEndpoint endpoint, HttpClient http, boolean insecure) {
+    DockerCredentials credentials = CredentialsCommand.credentials(context);
     try {
-      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain), http).insecure(insecure);
+      return new ChallengeAuthenticator(endpoint, credentials.lookup(domain, repository), http).insecure(insecure);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());

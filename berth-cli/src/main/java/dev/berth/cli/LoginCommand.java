@@ -3,7 +3,6 @@ package dev.berth.cli;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.AuthenticationException;
 import dev.berth.client.auth.LoginCheck;
-import dev.berth.credentials.CredentialStore;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.credentials.FileCredentialStore;
@@ -44,6 +43,12 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = "--password-stdin", description = "Take the password from stdin")
   private boolean passwordStdin;
 
+  @Option(names = "--store", paramLabel = "STORE",
+      description = {"Where the secret goes: 'berth' (Berth's encrypted store, the default when config.json names"
+          + " no helper), 'file' (config.json in plain text, as docker without a helper), or a docker credential"
+          + " helper's name ('pass', 'secretservice', ...)."})
+  private String store;
+
   public LoginCommand(CliContext context) {
     this.context = context;
   }
@@ -70,7 +75,7 @@ final class LoginCommand implements Callable<Integer> {
     }
     String host = key.equals(RegistryHosts.HUB_KEY) ? HUB_REGISTRY : key;
     DockerCredentials credentials =
-        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+        CredentialsCommand.credentials(context);
 
     RegistryEndpoint endpoint = RegistryEndpoint.forHost(host);
     Optional<Credentials> stored = stored(key, credentials); // also reports an unreadable config before any prompt
@@ -165,13 +170,7 @@ final class LoginCommand implements Callable<Integer> {
 
   private void store(String key, Credentials login, DockerCredentials credentials) {
     try {
-      CredentialStore store = credentials.store(key, login);
-      if (store instanceof FileCredentialStore file) {
-        context.err().println("WARNING! Your password will be stored unencrypted in " + file.file().path() + ".");
-        context.err().println("Configure a credential helper to remove this warning. See");
-        context.err().println("https://docs.docker.com/engine/reference/commandline/login/#credentials-store");
-        context.err().println();
-      }
+      new LoginStorage(context, credentials).store(key, login, store);
     } catch (IOException e) {
       throw new UserError("error saving credentials: " + e.getMessage());
     }

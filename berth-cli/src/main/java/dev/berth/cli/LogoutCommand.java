@@ -8,9 +8,11 @@ import dev.berth.credentials.DockerCredentials;
 import dev.berth.credentials.FileCredentialStore;
 import dev.berth.credentials.RegistryHosts;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -29,17 +31,24 @@ final class LogoutCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry, e.g. localhost:5000")
   private String server;
 
+  @Option(names = "--all", description = "Log out from every registry Berth finds credentials for (config.json,"
+      + " its credential helpers, Berth's encrypted store).")
+  private boolean all;
+
   public LogoutCommand(CliContext context) {
     this.context = context;
   }
 
   @Override
   public Integer call() {
-    String key = RegistryHosts.configKey(server);
     DockerCredentials credentials =
-        DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> context.err().println("WARNING: " + w));
+        CredentialsCommand.credentials(context);
+    if (all) {
+      return logoutAll(credentials);
+    }
+    String key = RegistryHosts.configKey(server);
     // looked up quietly: a helper that fails here is reported once, by the erase below
-    revokeStoredToken(key, DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> { }));
+    revokeStoredToken(key, storedLogin(key));
     boolean removed;
     try {
       removed = credentials.erase(key);
@@ -50,13 +59,49 @@ final class LogoutCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void revokeStoredToken(String key, DockerCredentials credentials) {
-    Optional<Credentials> stored;
-    try {
-      stored = credentials.lookup(key);
-    } catch (IOException e) {
-      return; // erase below reports an unreadable config
+  private int logoutAll(DockerCredentials credentials) {
+    if (server != null) {
+      throw new UserError("--all logs out from every registry; give no SERVER with it", 2);
     }
+    // every login kept as a token is revoked where it was issued, then all are forgotten
+    try {
+      for (DockerCredentials.Login login : quiet().logins()) {
+        if (login.credentials() != null) {
+          revokeStoredToken(login.registry(), Optional.of(login.credentials()));
+        }
+      }
+    } catch (IOException e) {
+      // eraseAll below reports an unreadable config
+    }
+    List<String> removed;
+    try {
+      removed = credentials.eraseAll();
+    } catch (IOException e) {
+      throw new UserError(e.getMessage());
+    }
+    for (String key : removed) {
+      context.out().println("Removing login credentials for " + key);
+    }
+    if (removed.isEmpty()) {
+      context.out().println("Not logged in to any registry");
+    }
+    return 0;
+  }
+
+  private Optional<Credentials> storedLogin(String key) {
+    try {
+      return quiet().lookup(key);
+    } catch (IOException e) {
+      return Optional.empty(); // the erase reports an unreadable config
+    }
+  }
+
+  /** The credentials, with warnings dropped: a failing helper is reported by the erase that follows. */
+  private DockerCredentials quiet() {
+    return DockerCredentials.open(context.dockerConfigDir(), context.env(), w -> { }, CredentialsCommand.StoreKeys.of(context));
+  }
+
+  private void revokeStoredToken(String key, Optional<Credentials> stored) {
     if (stored.isEmpty() || !stored.get().username().equals(FileCredentialStore.TOKEN_USER)) {
       return;
     }

@@ -6,6 +6,7 @@ import dev.berth.server.auth.UsersFile;
 import dev.berth.server.auth.store.AuthStore;
 import dev.berth.server.auth.store.StoredToken;
 import dev.berth.server.auth.token.SigningKeys;
+import dev.berth.server.observe.AuditEvent;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -90,6 +91,7 @@ final class TokenCommand implements Callable<Integer> {
       Instant expiry = expires.equalsIgnoreCase("never") ? null
           : now.plus(ServeCommand.parseAge("--expires", expires));
       requireUser(files.usersFile(context), user);
+      files.requireOwner(context);
       String secret = TokenSecrets.newSecret(TokenSecrets.PERSONAL_PREFIX);
       StoredToken token = new StoredToken(TokenSecrets.newId(), StoredToken.Kind.PERSONAL, user, name, normalized,
           null, TokenSecrets.hash(secret), now, expiry, null, null);
@@ -98,6 +100,7 @@ final class TokenCommand implements Callable<Integer> {
       } catch (RuntimeException e) {
         throw new UserError(e.getMessage());
       }
+      files.audit(context, AuditEvent.tokenIssued(token.id(), "personal", user, name, normalized, null));
       context.err().println("Created token " + token.id() + " for " + user
           + (normalized.isEmpty() ? "" : ", limited to " + String.join(" ", normalized))
           + (expiry == null ? ", never expires" : ", expires " + TIME.format(expiry) + " UTC")
@@ -173,12 +176,14 @@ final class TokenCommand implements Callable<Integer> {
       if (ids.isEmpty() == (user == null)) {
         throw new UserError("give token ids or --user USER (see 'berth token list')", 2);
       }
+      files.requireOwner(context);
       int failed = 0;
       try (AuthStore store = files.openStore(context)) {
         Instant now = Instant.now();
         if (user != null) {
           int n = store.revokeSubject(user, now);
           context.out().println("Revoked " + n + " token(s) of " + user);
+          files.audit(context, AuditEvent.tokensRevokedForUser(user, n, "berth token revoke --user"));
           return 0;
         }
         for (String id : ids) {
@@ -187,6 +192,8 @@ final class TokenCommand implements Callable<Integer> {
             failed++;
           } else if (store.revoke(id, now)) {
             context.out().println("Revoked " + id);
+            files.audit(context, AuditEvent.tokenRevoked(id, store.findById(id).map(StoredToken::subject).orElse(null),
+                "cli", null));
           } else {
             context.out().println(id + " was already revoked");
           }
@@ -206,7 +213,7 @@ final class TokenCommand implements Callable<Integer> {
     private final CliContext context;
 
     @Mixin
-    StorageOption storage = new StorageOption();
+    RegistryFiles files = new RegistryFiles();
 
     public RotateKey(CliContext context) {
       this.context = context;
@@ -214,14 +221,14 @@ final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      RegistryFiles files = new RegistryFiles();
-      files.storage = storage;
       Path authDir = files.existingLayout(context).authDir();
+      files.requireOwner(context);
       try {
         SigningKeys keys = SigningKeys.rotate(authDir, Instant.now());
         context.out().println("New signing key " + keys.signer().getKeyID() + "; "
             + (keys.all().size() - 1) + " previous key(s) still verify");
         context.out().println("Certificates: " + SigningKeys.certificateFile(authDir));
+        files.audit(context, AuditEvent.signingKeyRotated(keys.signer().getKeyID()));
       } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
         throw new UserError(e.getMessage());
       }

@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.server.auth.UsersFile;
 import dev.berth.server.auth.UsersFileEditor;
 import dev.berth.server.auth.store.AuthStore;
+import dev.berth.server.observe.AuditEvent;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code berth user add|passwd|rm|list}: the registry's users, without apache2-utils. The users
  * file stays an htpasswd file that {@code htpasswd -B} can edit too. A changed password or a
- * removed user revokes that user's tokens (the server notices within a second).
+ * removed user revokes that user's tokens (the server notices within a second). Each change is
+ * appended to the registry's audit log.
  */
 @Command(name = "user", description = "Manage the registry's users (the htpasswd file of 'berth serve').",
     subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Remove.class, UserCommand.ListUsers.class})
@@ -54,6 +56,7 @@ final class UserCommand implements Callable<Integer> {
         }
         int n = store.revokeSubject(name, Instant.now());
         context.out().println("Revoked " + n + " token(s) of " + name + " (" + why + ")");
+        files.audit(context, AuditEvent.tokensRevokedForUser(name, n, why));
       } catch (RuntimeException e) {
         throw new UserError("the users file was changed, but the tokens of " + name + " could not be revoked: "
             + e.getMessage());
@@ -83,8 +86,9 @@ final class UserCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       validate(name, password.cost);
+      files.requireOwner(context);
       Path file = files.usersFile(context);
-      boolean defaultFile = files.htpasswd == null;
+      boolean defaultFile = !files.usersFileNamed(context);
       char[] secret = PasswordInput.read(context, password.stdin, "Password for " + name);
       try {
         // the default users file is created on demand; a named one must exist, as for berth serve
@@ -95,6 +99,7 @@ final class UserCommand implements Callable<Integer> {
         Arrays.fill(secret, '\0');
       }
       context.out().println("Added user " + name + " to " + file);
+      files.audit(context, AuditEvent.userChanged("user.added", name, file.toString()));
       return 0;
     }
   }
@@ -111,6 +116,7 @@ final class UserCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       validate(name, password.cost);
+      files.requireOwner(context);
       Path file = files.usersFile(context);
       TokenCommand.requireUser(file, name);
       char[] secret = PasswordInput.read(context, password.stdin, "New password for " + name);
@@ -122,6 +128,7 @@ final class UserCommand implements Callable<Integer> {
         Arrays.fill(secret, '\0');
       }
       context.out().println("Changed the password of " + name);
+      files.audit(context, AuditEvent.userChanged("user.password_changed", name, file.toString()));
       revokeTokens("password changed");
       return 0;
     }
@@ -135,6 +142,7 @@ final class UserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      files.requireOwner(context);
       Path file = files.usersFile(context);
       try {
         UsersFileEditor.remove(file, name);
@@ -142,6 +150,7 @@ final class UserCommand implements Callable<Integer> {
         throw new UserError(e.getMessage());
       }
       context.out().println("Removed user " + name + " from " + file);
+      files.audit(context, AuditEvent.userChanged("user.removed", name, file.toString()));
       revokeTokens("user removed");
       return 0;
     }

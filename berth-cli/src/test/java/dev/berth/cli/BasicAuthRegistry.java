@@ -16,7 +16,7 @@ final class BasicAuthRegistry implements AutoCloseable {
   static final String PASSWORD = "s3cret pässword";
 
   private final Vertx vertx = Vertx.vertx();
-  private final HttpServer server;
+  private final java.util.List<HttpServer> servers = new java.util.ArrayList<>();
   /** One image manifest, served to the right credentials only, so a peer's use of them shows. */
   static final String MANIFEST_PATH = "/v2/interop/hello/manifests/v1";
   static final String MANIFEST_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
@@ -32,9 +32,20 @@ final class BasicAuthRegistry implements AutoCloseable {
   final AtomicInteger authorized = new AtomicInteger();
 
   BasicAuthRegistry() throws Exception {
+    this(1);
+  }
+
+  /** The same registry on {@code count} ports: that many registries as a client names them. */
+  BasicAuthRegistry(int count) throws Exception {
+    for (int i = 0; i < count; i++) {
+      servers.add(start());
+    }
+  }
+
+  private HttpServer start() throws Exception {
     String expected = "Basic " + Base64.getEncoder()
         .encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    server = vertx.createHttpServer()
+    return vertx.createHttpServer()
         .requestHandler(req -> {
           requests.incrementAndGet();
           req.response().putHeader("Docker-Distribution-API-Version", "registry/2.0");
@@ -73,7 +84,11 @@ final class BasicAuthRegistry implements AutoCloseable {
   }
 
   String host() {
-    return "127.0.0.1:" + server.actualPort();
+    return "127.0.0.1:" + servers.getFirst().actualPort();
+  }
+
+  java.util.List<String> hosts() {
+    return servers.stream().map(s -> "127.0.0.1:" + s.actualPort()).toList();
   }
 
   @Override

@@ -67,7 +67,9 @@ class CredentialHelperInteropTest {
     assertThat(login.out()).isEqualTo("Login Succeeded\n");
     assertThat(login.err()).doesNotContain("unencrypted");
     assertThat(com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(Files.readString(dockerConfig.resolve("config.json"))))
-        .isEqualTo(Map.of("credsStore", "berthtest", "psFormat", "x", "auths", Map.of(registry.host(), Map.of())));
+        .isEqualTo(Map.of("credsStore", "berthtest", "psFormat", "x", "auths", Map.of(registry.host(), Map.of()),
+            // for containers-image (skopeo, podman), which reads credHelpers but not credsStore
+            "credHelpers", Map.of(registry.host(), "berthtest")));
     try (var secrets = Files.list(keychain)) {
       assertThat(secrets).hasSize(1);
     }

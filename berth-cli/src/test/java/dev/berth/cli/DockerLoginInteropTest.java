@@ -132,6 +132,9 @@ class DockerLoginInteropTest {
     LoginRun berth = LoginRun.run(env, BasicAuthRegistry.PASSWORD, "login", registry.host(), "-u", "alice", "--password-stdin");
     assertThat(berth.exitCode()).as(berth.err()).isZero();
     assertThat(Files.readString(file)).isEqualTo(dockers);
+    // and the same warning, word for word
+    assertThat(berth.err()).startsWith("\nWARNING! Your credentials are stored unencrypted in '" + file + "'.\n");
+    assertThat(docker.output()).contains(berth.err());
   }
 
   private static String findDocker() {

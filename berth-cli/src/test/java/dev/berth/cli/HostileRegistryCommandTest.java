@@ -183,7 +183,7 @@ class HostileRegistryCommandTest {
       assertThat(login.exitCode()).as(login.err()).isEqualTo(1);
       // the lookup before the login warns and goes on; storing is where it must stop
       assertThat(login.err().lines().toList()).containsExactly(
-          "WARNING: credential helper for " + registry.host() + " failed, trying the next source: invalid credential helper name: ../x",
+          "WARNING: credential helper for " + registry.host() + " failed, trying the next source: " + bad,
           "Error: error saving credentials: " + bad);
       assertThat(Files.readString(config)).isEqualTo("{\"credHelpers\":{\"" + registry.host() + "\":\"../x\"}}");
     }

@@ -70,10 +70,13 @@ class LoginLogoutCommandTest {
 
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("Login Succeeded\n");
+    // docker 28's words; without docker-credential-berth on PATH (and no ~/.local/bin to put it in) the
+    // login stays in plain text, as docker's does without a helper
     assertThat(r.err()).isEqualTo("""
-        WARNING! Your password will be stored unencrypted in %s.
+
+        WARNING! Your credentials are stored unencrypted in '%s'.
         Configure a credential helper to remove this warning. See
-        https://docs.docker.com/engine/reference/commandline/login/#credentials-store
+        https://docs.docker.com/go/credential-store/
 
         """.formatted(configFile));
     assertThat(auths()).containsEntry(registry.host(), Map.of("auth", auth("alice", BasicAuthRegistry.PASSWORD)))

@@ -27,9 +27,47 @@ class ServeCommandTest {
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   Berth berth() {
+    return berth(Map.of());
+  }
+
+  Berth berth(Map<String, String> moreEnv) {
+    Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", home.toString(), "XDG_DATA_HOME",
+        home.resolve("data").toString()));
+    env.putAll(moreEnv);
     return new Berth(new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]),
-        Map.of("HOME", home.toString(), "XDG_DATA_HOME", home.resolve("data").toString()), null));
+        new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), env, null));
+  }
+
+  @Test
+  void aBadValueInTheConfigFileIsOneLineNamingTheFileTheKeyAndTheLine() throws Exception {
+    Path config = home.resolve("berth.yml");
+    Files.writeString(config, "http:\n  addr: 127.0.0.1:5000\n  shutdowntimeout: forever\n");
+    assertThat(berth().run("serve", "--config", config.toString())).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: invalid value for http.shutdowntimeout in "
+        + config + " (line 3): 'forever' (expected e.g. 30m, 24h, 7d)\n");
+    err.reset();
+    // the flag wins over the file (and is what the error names), BERTH_CONFIG names the file
+    assertThat(berth(Map.of("BERTH_CONFIG", config.toString())).run("serve", "--shutdown-timeout", "never")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("Error: invalid value for --shutdown-timeout: 'never' (expected e.g. 30m, 24h, 7d)\n");
+    err.reset();
+    assertThat(berth().run("serve", "--tls", "maybe")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: invalid value for --tls: 'maybe' (expected auto or off)\n");
+  }
+
+  @Test
+  void printConfigShowsTheEffectiveValuesWithTheirOriginsAndMasksSecrets() throws Exception {
+    Path config = home.resolve("berth.yml");
+    Files.writeString(config, "http:\n  addr: 0.0.0.0:5000\n  tls:\n    auto: true\n");
+    int code = berth(Map.of("BERTH_METRICS_TOKEN", "metrics-secret-0123456789", "BERTH_STORAGE_UPLOADS_MAX", "77"))
+        .run("serve", "--config", config.toString(), "--print-config", "--listen", "0.0.0.0:5001");
+    assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("addr: 0.0.0.0:5001").contains("# from --listen")
+        .contains("auto: true").contains("# from berth.yml line 4")
+        .contains("max: 77").contains("# from $BERTH_STORAGE_UPLOADS_MAX")
+        .contains("token: '********'").doesNotContain("metrics-secret");
+    assertThat(home.resolve("data/berth/registry")).doesNotExist(); // printing starts nothing
   }
 
   @Test
@@ -63,7 +101,7 @@ class ServeCommandTest {
   void badAuthModeAndMissingRulesFileAreOneLineErrors() {
     assertThat(berth().run("serve", "--auth", "kerberos")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .isEqualTo("Error: invalid auth mode 'kerberos' (expected token, basic or none)\n");
+        .isEqualTo("Error: invalid value for --auth: 'kerberos' (expected token, basic or none)\n");
     err.reset();
     Path rules = home.resolve("no-rules.yml");
     assertThat(berth().run("serve", "--listen", "127.0.0.1:0", "--rules", rules.toString())).isEqualTo(1);
@@ -80,8 +118,7 @@ class ServeCommandTest {
         "Error: invalid value for --max-connections: '0' (expected a number of at least 1)\n"
         + "Error: invalid value for --header-timeout: '0s' (expected e.g. 30m, 24h, 7d)\n"
         + "Error: invalid value for --min-body-rate: '-1' (expected 0 or more)\n"
-        + "Error: Invalid value for option '--max-uploads-per-user': 'many' is not an int\n"
-        + "See 'berth serve --help'.\n");
+        + "Error: invalid value for --max-uploads-per-user: 'many' (expected a number of at least 1)\n");
   }
 
   @Test
@@ -122,6 +159,19 @@ class ServeCommandTest {
       serving.join(10_000);
     }
     assertThat(exit.get()).isEqualTo(130);
+  }
+
+  @Test
+  void plainHttpOnANonLoopbackAddressWarnsAndSuggestsTlsAuto() throws Exception {
+    Thread serving = new Thread(() -> berth().run("serve", "--listen", "0.0.0.0:0", "--access-log", "off"));
+    serving.start();
+    try {
+      String text = awaitOutput("listening on http://0.0.0.0:");
+      assertThat(text).containsPattern("warning: serving plain HTTP on 0\\.0\\.0\\.0:\\d+ without TLS: .*run with --tls auto");
+    } finally {
+      serving.interrupt();
+      serving.join(10_000);
+    }
   }
 
   private String awaitOutput(String needle) throws InterruptedException {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * keychain} and exits non-zero. Failures carry the helper's name and action, never a secret.
  */
 public final class CredentialHelperStore implements CredentialStore {
-  private static final String NOT_FOUND = "credentials not found";
+  private static final String NOT_FOUND = "credentials not found in native keychain";
 
   private final String name;
   private final HelperLauncher launcher;
@@ -76,6 +76,28 @@ public final class CredentialHelperStore implements CredentialStore {
       throw failure("erase", r);
     }
     return true;
+  }
+
+  /**
+   * What the helper holds: server URL → user name ({@code list}), as far as it says. Helpers list
+   * everything in their keychain, logins made with other config files included.
+   */
+  public Map<String, String> list() throws IOException {
+    HelperLauncher.Result r = launcher.run(program(), "list", "unused".getBytes(StandardCharsets.UTF_8));
+    if (r.exitCode() != 0) {
+      throw failure("list", r);
+    }
+    Map<String, Object> reply;
+    try {
+      reply = JSON.std.mapFrom(r.stdout());
+    } catch (IOException e) {
+      throw new IOException(program() + " list returned something that is not JSON");
+    }
+    Map<String, String> servers = new LinkedHashMap<>();
+    if (reply != null) {
+      reply.forEach((k, v) -> servers.put(k, v instanceof String user ? user : ""));
+    }
+    return servers;
   }
 
   private IOException failure(String action, HelperLauncher.Result r) {

@@ -8,27 +8,14 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.berth.credentials.vault.LockedFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * docker's {@code config.json}, read and rewritten without losing anything Berth does not know.
@@ -38,18 +25,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * versions are written back with the same meaning and in the same order. Floating point numbers are
  * read as {@link java.math.BigDecimal} so none is rounded.
  *
- * <p>Writes are crash-safe and serialised: {@link #update} takes an exclusive lock on a sibling
- * {@code config.json.lock} (and an in-process lock, since one JVM cannot hold two file locks on
- * the same file), re-reads the file under the lock, applies the change and replaces the file by an
- * atomic rename of a synced temporary file. Two {@code berth login}s at once therefore both land.
- * A file that cannot be parsed is never rewritten.
+ * <p>Writes are crash-safe and serialised: {@link #update} locks the file itself ({@link
+ * LockedFile}: no lock file is left in docker's directory), re-reads it under the lock, applies the
+ * change and replaces the file by an atomic rename of a synced temporary file. Two {@code berth
+ * login}s at once therefore both land. A symlinked {@code config.json} is followed and its target
+ * replaced. A file that cannot be parsed is never rewritten.
  */
 public final class DockerConfigFile {
   public static final String FILE_NAME = "config.json";
 
-  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
   private static final JSON READER = JSON.std
       .with(JSON.Feature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -70,6 +54,11 @@ public final class DockerConfigFile {
     return new DockerConfigFile(configDir.resolve(FILE_NAME).toAbsolutePath().normalize());
   }
 
+  /** Any file in docker's format (podman's {@code auth.json}, {@code REGISTRY_AUTH_FILE}). */
+  public static DockerConfigFile at(Path file) {
+    return new DockerConfigFile(file.toAbsolutePath().normalize());
+  }
+
   public Path path() {
     return file;
   }
@@ -88,7 +77,7 @@ public final class DockerConfigFile {
   public Map<String, Object> read() throws IOException {
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(file);
+      bytes = LockedFile.readShared(file);
     } catch (NoSuchFileException e) {
       return new LinkedHashMap<>();
     } catch (IOException e) {
@@ -104,30 +93,34 @@ public final class DockerConfigFile {
    * @return whether the file was rewritten
    */
   public boolean update(Edit edit) throws IOException {
-    Path target = realTarget();
-    Path dir = target.getParent();
-    createDirectory(dir);
-    Path lockFile = dir.resolve(target.getFileName() + ".lock");
-    ReentrantLock local = IN_PROCESS.computeIfAbsent(lockFile, p -> new ReentrantLock());
-    local.lock();
-    try (FileChannel lockChannel = openLockFile(lockFile)) {
-      FileLock lock = lockChannel.lock();
+    LockedFile locked;
+    try {
+      locked = LockedFile.lock(file);
+    } catch (ConfigFileException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException("cannot lock " + file + ": " + describe(e), e);
+    }
+    try {
+      byte[] current;
       try {
-        Map<String, Object> root = read();
-        if (!edit.apply(root)) {
-          return false;
-        }
-        try {
-          write(target, root);
-        } catch (IOException e) {
-          throw new IOException("cannot write " + target + ": " + describe(e), e);
-        }
-        return true;
-      } finally {
-        lock.release();
+        current = locked.read();
+      } catch (IOException e) {
+        throw new ConfigFileException(file, describe(e));
       }
+      Map<String, Object> root = parse(current);
+      if (!edit.apply(root)) {
+        locked.discardIfUnused();
+        return false;
+      }
+      try {
+        locked.write(WRITER.asString(root).getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new IOException("cannot write " + locked.target() + ": " + describe(e), e);
+      }
+      return true;
     } finally {
-      local.unlock();
+      locked.release();
     }
   }
 
@@ -173,89 +166,6 @@ public final class DockerConfigFile {
     @SuppressWarnings("unchecked")
     Map<String, Object> root = (Map<String, Object>) map;
     return root;
-  }
-
-  // docker follows a symlinked config.json (dotfile managers) and replaces its target.
-  private Path realTarget() throws IOException {
-    Path target = file;
-    for (int hops = 0; hops < 40 && Files.isSymbolicLink(target); hops++) {
-      Path link = Files.readSymbolicLink(target);
-      target = target.resolveSibling(link).normalize();
-    }
-    return target;
-  }
-
-  private void write(Path target, Map<String, Object> root) throws IOException {
-    Set<PosixFilePermission> mode = modeFor(target);
-    byte[] bytes = WRITER.asString(root).getBytes(StandardCharsets.UTF_8);
-    Path dir = target.getParent();
-    Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
-        PosixFilePermissions.asFileAttribute(FILE_MODE));
-    boolean moved = false;
-    try {
-      Files.setPosixFilePermissions(temp, mode); // umask may have narrowed it; never widen beyond 0600
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
-      }
-      moved = true;
-      syncDirectory(dir);
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(temp);
-      }
-    }
-  }
-
-  // 0600, or the existing file's mode when that is stricter (a user who chose 0400 keeps it).
-  private static Set<PosixFilePermission> modeFor(Path target) throws IOException {
-    Set<PosixFilePermission> mode = EnumSet.copyOf(FILE_MODE);
-    try {
-      mode.retainAll(Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
-    } catch (NoSuchFileException e) {
-      // new file: 0600
-    }
-    return mode;
-  }
-
-  private static void createDirectory(Path dir) throws IOException {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
-    Path parent = dir.getParent();
-    if (parent != null) {
-      createDirectory(parent);
-    }
-    try {
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-    } catch (FileAlreadyExistsException e) {
-      if (!Files.isDirectory(dir)) {
-        throw new IOException("cannot create directory " + dir + ": a file is in the way", e);
-      }
-    }
-  }
-
-  private static FileChannel openLockFile(Path lockFile) throws IOException {
-    try {
-      return FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(FILE_MODE));
-    } catch (FileAlreadyExistsException e) {
-      return FileChannel.open(lockFile, StandardOpenOption.WRITE);
-    }
-  }
-
-  private static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 
   private static String describe(IOException e) {

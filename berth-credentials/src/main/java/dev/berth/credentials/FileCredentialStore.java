@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -34,15 +35,32 @@ public final class FileCredentialStore implements CredentialStore {
 
   @Override
   public Optional<Credentials> get(String serverAddress) throws IOException {
+    return get(serverAddress, List.of());
+  }
+
+  /**
+   * As {@link #get(String)}, trying repository-scoped keys first ({@code host/namespace/repo},
+   * then {@code host/namespace}), exact matches only, as containers-image does.
+   */
+  public Optional<Credentials> get(String serverAddress, List<String> scopedKeys) throws IOException {
     Map<String, Object> auths = auths(file.read(), false);
     if (auths == null) {
       return Optional.empty();
+    }
+    for (String scoped : scopedKeys) {
+      Object entry = auths.get(scoped);
+      if (entry != null) {
+        Optional<Credentials> found = decode(scoped, entry);
+        if (found.isPresent()) {
+          return found;
+        }
+      }
     }
     Object entry = auths.get(serverAddress);
     String foundKey = serverAddress;
     if (entry == null) {
       for (Map.Entry<String, Object> e : auths.entrySet()) {
-        if (RegistryHosts.matches(e.getKey(), serverAddress)) {
+        if (legacyFormOf(e.getKey(), serverAddress)) {
           entry = e.getValue();
           foundKey = e.getKey();
           break;
@@ -50,6 +68,18 @@ public final class FileCredentialStore implements CredentialStore {
       }
     }
     return entry == null ? Optional.empty() : decode(foundKey, entry);
+  }
+
+  /** Every {@code auths} key with the credentials it holds in plain text (empty for a helper's marker). */
+  public Map<String, Optional<Credentials>> entries() throws IOException {
+    Map<String, Optional<Credentials>> all = new LinkedHashMap<>();
+    Map<String, Object> auths = auths(file.read(), false);
+    if (auths != null) {
+      for (Map.Entry<String, Object> e : auths.entrySet()) {
+        all.put(e.getKey(), decode(e.getKey(), e.getValue()));
+      }
+    }
+    return all;
   }
 
   @Override
@@ -80,26 +110,11 @@ public final class FileCredentialStore implements CredentialStore {
     });
   }
 
-  /**
-   * Notes a login whose secret lives in a credential helper: an empty entry, as docker leaves one,
-   * so tools that list {@code auths} still see the registry. An entry with a secret is replaced.
-   */
-  void recordHelperLogin(String serverAddress) throws IOException {
-    file.update(root -> {
-      Map<String, Object> auths = auths(root, true);
-      if (auths.get(serverAddress) instanceof Map<?, ?> old && old.isEmpty()) {
-        return false;
-      }
-      auths.put(serverAddress, new LinkedHashMap<>());
-      return true;
-    });
-  }
-
   /** Removes the entry for this key and any legacy URL-form entry for the same host. */
   @Override
   public boolean erase(String serverAddress) throws IOException {
     Map<String, Object> current = auths(file.read(), false);
-    if (current == null || current.keySet().stream().noneMatch(k -> RegistryHosts.matches(k, serverAddress))) {
+    if (current == null || current.keySet().stream().noneMatch(k -> legacyFormOf(k, serverAddress))) {
       return false; // nothing to forget: leave the directory as it is (no lock file, no rewrite)
     }
     return file.update(root -> {
@@ -109,7 +124,7 @@ public final class FileCredentialStore implements CredentialStore {
       }
       boolean removed = false;
       for (Iterator<String> keys = auths.keySet().iterator(); keys.hasNext(); ) {
-        if (RegistryHosts.matches(keys.next(), serverAddress)) {
+        if (legacyFormOf(keys.next(), serverAddress)) {
           keys.remove();
           removed = true;
         }
@@ -134,6 +149,29 @@ public final class FileCredentialStore implements CredentialStore {
     @SuppressWarnings("unchecked")
     Map<String, Object> map = (Map<String, Object>) auths;
     return map;
+  }
+
+  // The key itself, or a URL form older docker versions wrote (https://host/v1/). A key with a
+  // path but no scheme names a repository (containers-image's scoped keys): only an exact lookup
+  // finds it.
+  private static boolean legacyFormOf(String storedKey, String key) {
+    if (storedKey.equals(key)) {
+      return true;
+    }
+    if (!storedKey.contains("://") && storedKey.contains("/")) {
+      return false;
+    }
+    return RegistryHosts.matches(storedKey, key);
+  }
+
+  /** Whether an {@code auths} entry holds a secret in plain text (not just a helper's marker). */
+  static boolean holdsSecret(Object entry) {
+    if (!(entry instanceof Map<?, ?> fields)) {
+      return false;
+    }
+    return fields.get("auth") instanceof String a && !a.isEmpty()
+        || fields.get("identitytoken") instanceof String t && !t.isEmpty()
+        || fields.get("password") instanceof String p && !p.isEmpty();
   }
 
   private Optional<Credentials> decode(String key, Object entry) throws ConfigFileException {

@@ -1,6 +1,8 @@
 package dev.berth.server;
 
 import dev.berth.server.auth.AuthSettings;
+import dev.berth.server.observe.ObserveSettings;
+import dev.berth.server.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,12 +23,18 @@ import java.util.Objects;
  *     null: {@link ServerLimits#DEFAULTS}
  * @param auth authentication mode, rules and token settings; null: token auth with the defaults.
  *     A users file passed in {@code htpasswd} counts as named by the operator (it must exist).
+ * @param tls TLS on the registry's listener; null: plain HTTP
+ * @param observe access and audit logs, metrics; null: {@link ObserveSettings#defaults}
+ * @param shutdownTimeout how long a stop (SIGTERM) lets requests in flight finish before it closes
+ *     their connections; null: {@link #DEFAULT_SHUTDOWN_TIMEOUT}
  */
 public record ServerConfig(
     String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge,
-    Duration gcInterval, ServerLimits limits, AuthSettings auth) {
+    Duration gcInterval, ServerLimits limits, AuthSettings auth, TlsSettings tls, ObserveSettings observe,
+    Duration shutdownTimeout) {
 
   public static final Duration DEFAULT_UPLOAD_MAX_AGE = Duration.ofHours(24);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -52,6 +60,24 @@ public record ServerConfig(
     if (limits == null) {
       limits = ServerLimits.DEFAULTS;
     }
+    if (tls == null) {
+      tls = TlsSettings.OFF;
+    }
+    if (observe == null) {
+      observe = ObserveSettings.defaults(storage);
+    }
+    if (shutdownTimeout == null) {
+      shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+    }
+    if (shutdownTimeout.isNegative()) {
+      throw new IllegalArgumentException("shutdown timeout must not be negative: " + shutdownTimeout);
+    }
+  }
+
+  /** Plain HTTP, default logs and metrics. */
+  public ServerConfig(String host, int port, Path storage, Path htpasswd, boolean deleteEnabled, Duration uploadMaxAge,
+      Duration gcInterval, ServerLimits limits, AuthSettings auth) {
+    this(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, limits, auth, null, null, null);
   }
 
   /** With the default limits and token auth. */
@@ -77,11 +103,28 @@ public record ServerConfig(
   }
 
   public ServerConfig withLimits(ServerLimits newLimits) {
-    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, newLimits, auth);
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, newLimits, auth,
+        tls, observe, shutdownTimeout);
   }
 
   /** The same with other auth settings. */
   public ServerConfig withAuth(AuthSettings settings) {
-    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, limits, settings);
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, limits, settings,
+        tls, observe, shutdownTimeout);
+  }
+
+  public ServerConfig withTls(TlsSettings settings) {
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, limits, auth,
+        settings, observe, shutdownTimeout);
+  }
+
+  public ServerConfig withObserve(ObserveSettings settings) {
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, limits, auth,
+        tls, settings, shutdownTimeout);
+  }
+
+  public ServerConfig withShutdownTimeout(Duration timeout) {
+    return new ServerConfig(host, port, storage, htpasswd, deleteEnabled, uploadMaxAge, gcInterval, limits, auth,
+        tls, observe, timeout);
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.cli.it;
 
 import dev.berth.testkit.Exec;
+import dev.berth.testkit.TempDirs;
 import dev.berth.testkit.ToolPath;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,7 @@ final class BerthCli {
     env.put("HOME", home.toString());
     env.put("DOCKER_CONFIG", dockerConfigDir().toString());
     env.put("XDG_DATA_HOME", dataHome().toString());
+    env.put("BERTH_AGENT", "off"); // no helper's agent outlives a test
     return env;
   }
 
@@ -78,12 +80,32 @@ final class BerthCli {
    * can change what it does.
    */
   Result exec(List<String> command, String stdin) {
+    return exec(command, stdin, Map.of(), Map.of());
+  }
+
+  /** As {@link #exec(List, String)}, with more programs on the PATH (name → file), such as a credential helper. */
+  Result withTools(List<String> command, String stdin, Map<String, Path> tools) {
+    return exec(command, stdin, tools, Map.of());
+  }
+
+  /** As {@link #exec(List, String)}, with more environment variables (they win). */
+  Result exec(List<String> command, String stdin, Map<String, String> extra) {
+    return exec(command, stdin, Map.of(), extra);
+  }
+
+  private Result exec(List<String> command, String stdin, Map<String, Path> tools, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>(System.getenv());
-    env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("XDG_") || k.startsWith("REGISTRY_AUTH"));
+    env.keySet().removeIf(k -> k.startsWith("DOCKER_") || k.startsWith("XDG_") || k.startsWith("REGISTRY_AUTH")
+        || k.startsWith("BERTH_") && !k.equals("BERTH_PEERS_OPTIONAL"));
     env.putAll(environment());
+    env.putAll(extra);
     String program = command.getFirst();
     if (!program.contains("/")) {
-      env.put("PATH", ToolPath.create(home.resolve("bin"), Map.of(program, PACKAGES.getOrDefault(program, program))).path());
+      Path bin = home.resolve("bin-" + program);
+      TempDirs.deleteRecursively(bin); // exactly the programs this call names
+      ToolPath path = ToolPath.create(bin, Map.of(program, PACKAGES.getOrDefault(program, program)));
+      tools.forEach(path::with);
+      env.put("PATH", path.path());
     }
     Exec.Result r = Exec.command(command).env(env).stdin(stdin).timeout(Duration.ofSeconds(120)).run();
     return new Result(r.exitCode(), r.stdout(), r.stderr());

@@ -13,16 +13,19 @@ import java.util.Map;
  * <ol>
  *   <li>{@code /etc/docker/certs.d} (docker),
  *   <li>{@code /etc/containers/certs.d} (podman, skopeo, buildah),
- *   <li>{@code ~/.config/containers/certs.d} (the same, per user).
+ *   <li>{@code $XDG_CONFIG_HOME/docker/certs.d} (rootless docker; {@code ~/.config} by default),
+ *   <li>{@code ~/.config/containers/certs.d} (podman, skopeo, buildah, per user),
  * </ol>
  *
- * In a registry's directory, {@code *.crt} files are CA certificates trusted for it (besides the
- * system's), and a {@code NAME.cert} with its {@code NAME.key} is a client certificate (mutual
- * TLS). {@code BERTH_CERTS_DIRS} (directories separated by {@code :}) replaces the list, so tests and
- * unusual setups never need to write to {@code /etc}.
+ * the places {@code berth trust} installs a registry's CA. In a registry's directory, {@code *.crt}
+ * files are CA certificates trusted for it (besides the system's), and a {@code NAME.cert} with
+ * its {@code NAME.key} is a client certificate (mutual TLS). {@code BERTH_CERTS_DIRS} (directories
+ * separated by {@code :}) replaces the list, and {@code BERTH_SYSTEM_ROOT} stands for {@code /} in
+ * the {@code /etc} ones, so tests and image builds never need to write to the real {@code /etc}.
  */
 public record CertsDirectories(List<Path> bases) {
   public static final String ENV = "BERTH_CERTS_DIRS";
+  public static final String SYSTEM_ROOT = "BERTH_SYSTEM_ROOT";
 
   public CertsDirectories {
     bases = List.copyOf(bases);
@@ -41,12 +44,18 @@ public record CertsDirectories(List<Path> bases) {
       return new CertsDirectories(dirs);
     }
     String home = env.get("HOME");
-    return standard(Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")));
+    Path h = Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"));
+    String xdg = env.get("XDG_CONFIG_HOME");
+    String root = env.get(SYSTEM_ROOT);
+    Path sys = Path.of(root != null && !root.isBlank() ? root : "/");
+    return new CertsDirectories(List.of(sys.resolve("etc/docker/certs.d"), sys.resolve("etc/containers/certs.d"),
+        (xdg != null && !xdg.isBlank() ? Path.of(xdg) : h.resolve(".config")).resolve("docker/certs.d"),
+        h.resolve(".config/containers/certs.d")));
   }
 
   public static CertsDirectories standard(Path home) {
     return new CertsDirectories(List.of(Path.of("/etc/docker/certs.d"), Path.of("/etc/containers/certs.d"),
-        home.resolve(".config/containers/certs.d")));
+        home.resolve(".config/docker/certs.d"), home.resolve(".config/containers/certs.d")));
   }
 
   /** The existing directories for {@code hostPort}, in lookup order. */

@@ -181,12 +181,16 @@ class ArchiveTest {
     assertThat(store.list()).isEmpty();
   }
 
-  private static String skopeo(String... args) throws Exception {
+  // skopeo alone on its PATH, with no auth file or docker config of the machine's to find: local
+  // archives only, so nothing else installed can change what it does
+  private String skopeo(String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("skopeo", "--insecure-policy"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as("skopeo %s: %s", List.of(args), out).isZero();
-    return out;
+    dev.berth.testkit.Exec exec = dev.berth.testkit.Exec.command(command)
+        .env("PATH", dev.berth.testkit.ToolPath.create(dir.resolve("skopeo-bin"), java.util.Map.of("skopeo", "skopeo")).path())
+        .env("HOME", dir.toString()).env("DOCKER_CONFIG", null).env("REGISTRY_AUTH_FILE", null).env("XDG_RUNTIME_DIR", null);
+    dev.berth.testkit.Exec.Result r = exec.run();
+    assertThat(r.exitCode()).as("skopeo %s: %s%s", List.of(args), r.stdout(), r.stderr()).isZero();
+    return r.stdout();
   }
 }

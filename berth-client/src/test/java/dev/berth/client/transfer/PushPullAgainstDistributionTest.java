@@ -206,11 +206,14 @@ class PushPullAgainstDistributionTest {
     java.nio.file.Files.writeString(authFile, "{\"auths\":{\"" + registry.host() + "\":{\"auth\":\""
         + java.util.Base64.getEncoder().encodeToString("alice:s3cret-pw".getBytes()) + "\"}}}");
     Reference ref = Reference.parse(registry.host() + "/skopeo/pushed:1");
-    Process p = new ProcessBuilder("skopeo", "--insecure-policy", "copy", "-q", "--format", "v2s2",
-        "--dest-tls-verify=false", "--dest-authfile", authFile.toString(), "oci:" + layout + ":v1",
-        "docker://" + ref.canonical()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor()).as(out).isZero();
+    // skopeo alone on its PATH, its credentials from the test's auth file only
+    dev.berth.testkit.Exec.Result copied = dev.berth.testkit.Exec.command("skopeo", "--insecure-policy", "copy", "-q",
+            "--format", "v2s2", "--dest-tls-verify=false", "--dest-authfile", authFile.toString(), "oci:" + layout + ":v1",
+            "docker://" + ref.canonical())
+        .env("PATH", dev.berth.testkit.ToolPath.create(dir.resolve("skopeo-bin"), java.util.Map.of("skopeo", "skopeo")).path())
+        .env("HOME", dir.toString()).env("DOCKER_CONFIG", null).env("REGISTRY_AUTH_FILE", null).env("XDG_RUNTIME_DIR", null)
+        .run();
+    assertThat(copied.exitCode()).as(copied.stdout() + copied.stderr()).isZero();
 
     ImageStore local = ImageStore.open(dir.resolve("local"));
     StoredImage pulled = new Puller(local, client(ref, alice(), false), l -> { }).pull(ref);

@@ -8,6 +8,7 @@ import dev.berth.server.auth.token.AccessTokens;
 import dev.berth.server.auth.token.RevocationList;
 import dev.berth.server.auth.token.SigningKeys;
 import dev.berth.server.auth.token.TokenService;
+import dev.berth.server.observe.AuditLog;
 import dev.berth.server.storage.StorageLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public final class AuthSystem implements AutoCloseable {
 
   private AuthSystem(AuthSettings settings, WatchedFile<UsersFile> users, WatchedFile<AccessRules> rules,
       WatchedFile<SigningKeys> keys, AuthStore store, ExecutorService bcrypt, ExecutorService storeWork,
-      Function<String, String> realmForHost, Clock clock) {
+      Function<String, String> realmForHost, Clock clock, AuditLog audit) {
     this.settings = settings;
     this.users = users;
     this.rules = rules;
@@ -51,7 +52,7 @@ public final class AuthSystem implements AutoCloseable {
     this.store = store;
     this.bcrypt = bcrypt;
     this.storeWork = storeWork;
-    this.checker = new CredentialChecker(users::current, store, bcrypt, storeWork, new LoginThrottle(), clock);
+    this.checker = new CredentialChecker(users::current, store, bcrypt, storeWork, new LoginThrottle(), clock, audit);
     users.onChange(checker::forgetVerified);
     if (keys != null) {
       AccessTokens tokens = new AccessTokens(keys::current, settings.issuer(), settings.service(),
@@ -59,7 +60,7 @@ public final class AuthSystem implements AutoCloseable {
       this.revocations = new RevocationList(store,
           settings.accessTokenLifetime().plus(AccessTokens.LEEWAY).plus(Duration.ofMinutes(1)), clock);
       this.tokenService = new TokenService(tokens, checker, store, rules::current, users::current, revocations,
-          storeWork, clock, settings.refreshTokenLifetime(), checker::forgetVerified);
+          storeWork, clock, settings.refreshTokenLifetime(), checker::forgetVerified, audit);
     } else {
       this.revocations = null;
       this.tokenService = null;
@@ -68,7 +69,7 @@ public final class AuthSystem implements AutoCloseable {
       case NONE -> new OpenAccessController();
       case BASIC -> new BasicAccessController(checker, rules::current, "Berth Registry");
       case TOKEN -> new TokenAccessController(tokenService.tokens(), revocations, rules::current, users::current,
-          checker, realmForHost);
+          checker, realmForHost, audit);
     };
   }
 
@@ -81,6 +82,12 @@ public final class AuthSystem implements AutoCloseable {
    */
   public static AuthSystem open(AuthSettings settings, StorageLayout layout, Path usersFile,
       Function<String, String> realmForHost, Consumer<String> log) {
+    return open(settings, layout, usersFile, realmForHost, log, AuditLog.NONE);
+  }
+
+  /** @param audit where logins, tokens issued and revoked go */
+  public static AuthSystem open(AuthSettings settings, StorageLayout layout, Path usersFile,
+      Function<String, String> realmForHost, Consumer<String> log, AuditLog audit) {
     if (!Files.exists(usersFile)) {
       throw new IllegalArgumentException("users file " + usersFile + " does not exist (create it with: berth user add"
           + " NAME --htpasswd " + usersFile + ", or htpasswd -B -c " + usersFile + " NAME)");
@@ -113,7 +120,7 @@ public final class AuthSystem implements AutoCloseable {
     ExecutorService storeWork = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
         daemon("berth-auth-store"), new ThreadPoolExecutor.AbortPolicy());
     AuthSystem system = new AuthSystem(settings, users, rules, keys, store, bcrypt, storeWork, realmForHost,
-        Clock.systemUTC());
+        Clock.systemUTC(), audit);
     system.poll();
     return system;
   }
@@ -158,6 +165,19 @@ public final class AuthSystem implements AutoCloseable {
       }
       checker.forgetVerified();
     }
+  }
+
+  /**
+   * Re-reads users, rules and signing keys now if their files changed (SIGHUP), instead of at the
+   * next once-a-second check.
+   */
+  public void reload() {
+    users.reloadIfChanged();
+    rules.reloadIfChanged();
+    if (keys != null) {
+      keys.reloadIfChanged();
+    }
+    poll();
   }
 
   @Override

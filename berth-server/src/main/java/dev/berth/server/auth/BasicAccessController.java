@@ -34,6 +34,9 @@ public final class BasicAccessController implements AccessController {
     }
     return checker.check(userAndSecret[0], userAndSecret[1], request.client()).thenApply(result -> switch (result) {
       case CredentialChecker.Result.Ok ok -> {
+        if (ok.fresh()) {
+          checker.loggedIn(userAndSecret[0], request.client(), ok);
+        }
         Permissions p = new Permissions(ok.identity(), rules.get(), null);
         yield p.covers(request.required()) ? p : Refusals.denied(request);
       }

@@ -1,6 +1,8 @@
 package dev.berth.server.auth;
 
 import dev.berth.server.auth.store.AuthStore;
+import dev.berth.server.observe.AuditEvent;
+import dev.berth.server.observe.AuditLog;
 import dev.berth.server.auth.store.StoredToken;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,11 +30,21 @@ import java.util.concurrent.RejectedExecutionException;
  *       answer is "busy, retry" rather than an ever longer wait for everyone.
  *   <li>Personal access tokens are looked up by hash in the {@link AuthStore}.
  * </ol>
+ *
+ * Every failed check goes to the {@link AuditLog} (each costs a bcrypt, which bounds how fast
+ * they can come); a throttled attempt is only counted, since refusing it cost nothing and logging
+ * each would let a flood of guesses fill the disk. Successes are logins for the caller to record
+ * ({@link #loggedIn}): every token request is one, while Basic on every request logs only the
+ * verifications the cache did not answer.
  */
 public final class CredentialChecker {
   /** What a check found. */
   public sealed interface Result {
-    record Ok(Identity identity) implements Result {}
+    /**
+     * @param method {@code password} or {@code personal_token}
+     * @param fresh verified now (not answered from the cache of recent verifications)
+     */
+    record Ok(Identity identity, String method, boolean fresh) implements Result {}
 
     /** Wrong user, password or token; also a removed user or a revoked token. */
     record Refused() implements Result {}
@@ -50,6 +62,7 @@ public final class CredentialChecker {
   private final Executor storeWork;
   private final LoginThrottle throttle;
   private final Clock clock;
+  private final AuditLog audit;
   private final CredentialCache cache = new CredentialCache(Duration.ofMinutes(1), System::nanoTime);
 
   /** The users in force; null while the users file is invalid. */
@@ -63,12 +76,24 @@ public final class CredentialChecker {
    */
   public CredentialChecker(Users users, AuthStore store, Executor bcrypt, Executor storeWork,
       LoginThrottle throttle, Clock clock) {
+    this(users, store, bcrypt, storeWork, throttle, clock, AuditLog.NONE);
+  }
+
+  /** @param audit where logins go, good and bad */
+  public CredentialChecker(Users users, AuthStore store, Executor bcrypt, Executor storeWork,
+      LoginThrottle throttle, Clock clock, AuditLog audit) {
+    this.audit = audit;
     this.users = users;
     this.store = store;
     this.bcrypt = bcrypt;
     this.storeWork = storeWork;
     this.throttle = throttle;
     this.clock = clock;
+  }
+
+  /** Records a successful login in the audit log. */
+  public void loggedIn(String user, String address, Result.Ok ok) {
+    audit.record(AuditEvent.login(user, address, ok.method(), true, null));
   }
 
   /** Forgets every verified pair: users, tokens or revocations changed. */
@@ -79,17 +104,20 @@ public final class CredentialChecker {
   public CompletionStage<Result> check(String user, String secret, String address) {
     Duration wait = throttle.waitFor(user, address);
     if (!wait.isZero()) {
+      audit.authFailure("throttled");
       return CompletableFuture.completedFuture(new Result.Throttled(wait));
     }
     // first the users in force: a changed file drops the cache before it is consulted
     UsersFile current = users.current();
     if (current == null) {
+      audit.record(AuditEvent.login(user, address, "password", false, "the users file is invalid"));
       return CompletableFuture.completedFuture(new Result.Refused());
     }
     byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
     Identity cached = cache.get(user, bytes, current);
     if (cached != null) {
-      return CompletableFuture.completedFuture(new Result.Ok(cached));
+      return CompletableFuture.completedFuture(new Result.Ok(cached,
+          TokenSecrets.isPersonal(secret) ? "personal_token" : "password", false));
     }
     Executor executor = TokenSecrets.isPersonal(secret) ? storeWork : bcrypt;
     throttle.checking(user, address);
@@ -97,17 +125,21 @@ public final class CredentialChecker {
       return CompletableFuture.supplyAsync(() -> {
         boolean judged = false;
         try {
-          Identity identity = TokenSecrets.isPersonal(secret)
+          boolean personal = TokenSecrets.isPersonal(secret);
+          Identity identity = personal
               ? personalToken(current, user, secret)
               : current.verify(user, bytes) ? Identity.user(user) : null;
+          String method = personal ? "personal_token" : "password";
           judged = true;
           if (identity == null) {
             throttle.failed(user, address);
+            audit.record(AuditEvent.login(user, address, method, false, !current.contains(user) ? "unknown user"
+                : personal ? "invalid, expired or revoked personal token" : "wrong password"));
             return (Result) new Result.Refused();
           }
           throttle.succeeded(user, address);
           cache.put(user, bytes, identity, current);
-          return new Result.Ok(identity);
+          return new Result.Ok(identity, method, true);
         } finally {
           if (!judged) {
             throttle.abandoned(user, address); // the store failed: no verdict on the secret

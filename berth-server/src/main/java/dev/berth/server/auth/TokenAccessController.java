@@ -33,10 +33,19 @@ public final class TokenAccessController implements AccessController {
   private final Supplier<UsersFile> users;
   private final BasicAccessController basic;
   private final Function<String, String> realmForHost;
+  private final dev.berth.server.observe.AuditLog audit;
 
   /** @param realmForHost the token endpoint's URL for a request's Host header (null: the default) */
   public TokenAccessController(AccessTokens tokens, RevocationList revocations, Supplier<AccessRules> rules,
       Supplier<UsersFile> users, CredentialChecker checker, Function<String, String> realmForHost) {
+    this(tokens, revocations, rules, users, checker, realmForHost, dev.berth.server.observe.AuditLog.NONE);
+  }
+
+  /** @param audit counts access tokens refused (they are routine, e.g. expired, so not written) */
+  public TokenAccessController(AccessTokens tokens, RevocationList revocations, Supplier<AccessRules> rules,
+      Supplier<UsersFile> users, CredentialChecker checker, Function<String, String> realmForHost,
+      dev.berth.server.observe.AuditLog audit) {
+    this.audit = audit;
     this.tokens = tokens;
     this.revocations = revocations;
     this.rules = rules;
@@ -66,14 +75,17 @@ public final class TokenAccessController implements AccessController {
     try {
       token = tokens.verify(header.substring(7).trim());
     } catch (AccessTokens.InvalidTokenException e) {
+      audit.authFailure("invalid_token");
       return challenge(request, "invalid_token");
     }
     if (revocations.voids(token.subject(), token.sessionId(), token.issuedAt())) {
+      audit.authFailure("invalid_token");
       return challenge(request, "invalid_token");
     }
     if (token.subject() != null) {
       UsersFile current = users.get();
       if (current == null || !current.contains(token.subject())) {
+        audit.authFailure("invalid_token");
         return challenge(request, "invalid_token");
       }
     }

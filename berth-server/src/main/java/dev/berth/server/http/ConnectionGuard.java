@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -119,19 +118,19 @@ public final class ConnectionGuard {
   }
 
   /**
-   * Wraps the registry's request handler: a connection in the health reserve gets nothing else
-   * (put {@link HealthCheck} in front of this).
+   * A connection in the health reserve gets nothing but the probes: anything else it asks is
+   * answered 503 and the connection closed. Call after the probes were served.
+   *
+   * @return whether the request was refused (and answered)
    */
-  public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
-    return request -> {
-      Tracker tracker = request.connection() instanceof ConnectionBase base ? base.channel().attr(TRACKER).get() : null;
-      if (tracker != null && tracker.reserve) {
-        errors.sendAndClose(request, ErrorCode.UNAVAILABLE, 503,
-            "too many connections (limit " + maxConnections + "); try again shortly", Map.of("Retry-After", "1"));
-        return;
-      }
-      next.handle(request);
-    };
+  public boolean refuseReserved(HttpServerRequest request) {
+    Tracker tracker = request.connection() instanceof ConnectionBase base ? base.channel().attr(TRACKER).get() : null;
+    if (tracker != null && tracker.reserve) {
+      errors.sendAndClose(request, ErrorCode.UNAVAILABLE, 503,
+          "too many connections (limit " + maxConnections + "); try again shortly", Map.of("Retry-After", "1"));
+      return true;
+    }
+    return false;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -5,6 +5,9 @@ import dev.berth.model.Names;
 import dev.berth.server.auth.AccessController;
 import dev.berth.server.auth.AccessRequest;
 import dev.berth.server.auth.Decision;
+import dev.berth.server.observe.AuditLog;
+import dev.berth.server.observe.Metrics;
+import dev.berth.server.observe.RequestRecord;
 import dev.berth.server.storage.RegistryStorage;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -32,21 +35,56 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   private final ErrorMapper errors;
   private final Executor uploadWorkers;
   private final BodyRate bodyRate;
+  private final Uploads uploads;
+  private final AuditLog audit;
+
+  /**
+   * Upload bodies streaming now: metrics show them, and a stop waits for their writers to close
+   * (so what arrived stays resumable) before it exits.
+   */
+  public static final class Uploads {
+    private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+    private final Metrics metrics;
+
+    public Uploads(Metrics metrics) {
+      this.metrics = metrics;
+    }
+
+    void started() {
+      active.incrementAndGet();
+      metrics.uploadStarted();
+    }
+
+    void ended() {
+      active.decrementAndGet();
+      metrics.uploadEnded();
+    }
+
+    public int active() {
+      return active.get();
+    }
+  }
 
   /**
    * @param uploadWorkers threads that hash and write upload bodies (one at a time per upload)
    */
   public RegistryRequestHandler(Vertx vertx, RegistryStorage storage, AccessController access,
       ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers) {
-    this(vertx, storage, access, errors, deleteEnabled, uploadWorkers, BodyRate.OFF);
+    this(vertx, storage, access, errors, deleteEnabled, uploadWorkers, BodyRate.OFF, new Uploads(Metrics.NONE),
+        AuditLog.NONE);
   }
 
   /**
    * @param uploadWorkers threads that hash and write upload bodies (one at a time per upload)
    * @param bodyRate the slowest a request body may arrive
+   * @param uploads counts upload bodies streaming in
+   * @param audit where pushes and deletes go
    */
   public RegistryRequestHandler(Vertx vertx, RegistryStorage storage, AccessController access,
-      ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers, BodyRate bodyRate) {
+      ErrorMapper errors, boolean deleteEnabled, Executor uploadWorkers, BodyRate bodyRate, Uploads uploads,
+      AuditLog audit) {
+    this.uploads = uploads;
+    this.audit = audit;
     this.bodyRate = bodyRate;
     this.uploadWorkers = uploadWorkers;
     this.routes = Routes.table(deleteEnabled);
@@ -59,16 +97,16 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
 
   @Override
   public void handle(HttpServerRequest request) {
+    handle(request, new RequestRecord("-", request.method().name(), request.path(), "unknown"));
+  }
+
+  /**
+   * Serves a registry API request. A body nobody needed (a GET with one, a POST that only opens a
+   * session) is discarded by the {@link RequestObserver} once the answer is out.
+   */
+  public void handle(HttpServerRequest request, RequestRecord rec) {
     request.pause();
     request.response().putHeader(API_VERSION_HEADER, "registry/2.0");
-    // Answered without reading a body nobody needed (a GET with one, a POST that only opens a
-    // session): discard the rest so the connection can serve its next request.
-    request.response().endHandler(v -> {
-      if (!request.isEnded()) {
-        request.handler(ignored -> { });
-        request.resume();
-      }
-    });
     String path = request.path();
     Route route = null;
     Matcher match = null;
@@ -88,6 +126,7 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
       pathKnown = (literals[i] == null || path.contains(literals[i])) && routes.get(i).match(path) != null;
     }
     if (route == null) {
+      rec.route(pathKnown ? "MethodNotAllowed" : "Unknown");
       if (pathKnown) {
         errors.send(request, ErrorCode.UNSUPPORTED, 405,
             "method " + request.method() + " is not allowed on " + path, null, Map.of());
@@ -97,6 +136,7 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
       return;
     }
     String repository = hasName(match) ? match.group("name") : null;
+    rec.route(route.handler().getClass().getSimpleName()).repository(repository);
     String from = repository != null && "POST".equals(request.method().name()) ? request.getParam("from") : null;
     AccessRequest needed = AccessRequest.derive(request.getHeader("Authorization"), request.method().name(),
         repository, route.catalog(), route.uploadSession(), from,
@@ -112,20 +152,21 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
       return;
     }
     if (decision.isDone()) {
-      proceed(request, chosen, matched, repository, decision.join());
+      proceed(request, chosen, matched, repository, decision.join(), rec);
     } else {
       Context context = vertx.getOrCreateContext();
       decision.whenComplete((d, failure) -> context.runOnContext(v -> {
         if (failure != null) {
           errors.send(request, failure);
         } else {
-          proceed(request, chosen, matched, repository, d);
+          proceed(request, chosen, matched, repository, d, rec);
         }
       }));
     }
   }
 
-  private void proceed(HttpServerRequest request, Route route, Matcher match, String repository, Decision decision) {
+  private void proceed(HttpServerRequest request, Route route, Matcher match, String repository, Decision decision,
+      RequestRecord rec) {
     if (decision instanceof Decision.Challenge challenge) {
       errors.send(request, challenge.code(), challenge.code().httpStatus(), challenge.message(),
           challenge.detail(), challenge.headers());
@@ -135,8 +176,9 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
       errors.send(request, ErrorCode.NAME_INVALID, 400, "invalid repository name: " + repository, null, Map.of());
       return;
     }
-    Exchange ex = new Exchange(request, match, (Decision.Grant) decision, storage, vertx, errors, uploadWorkers,
-        bodyRate);
+    Decision.Grant grant = (Decision.Grant) decision;
+    rec.user(grant.subject());
+    Exchange ex = new Exchange(request, match, grant, storage, vertx, errors, uploadWorkers, bodyRate, uploads, audit);
     try {
       route.handler().handle(ex);
     } catch (Exception e) {

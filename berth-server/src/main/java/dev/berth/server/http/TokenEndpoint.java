@@ -3,6 +3,7 @@ package dev.berth.server.http;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.berth.server.auth.BasicCredentials;
 import dev.berth.server.auth.token.TokenService;
+import dev.berth.server.observe.RequestRecord;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -50,14 +51,23 @@ public final class TokenEndpoint {
   }
 
   public void handle(HttpServerRequest request) {
+    handle(request, new RequestRecord("-", request.method().name(), request.path(), "unknown"));
+  }
+
+  /** Serves a token request; the record gets the route and the user name given (never a secret). */
+  public void handle(HttpServerRequest request, RequestRecord rec) {
     request.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache");
     String path = request.path();
     HttpMethod method = request.method();
+    rec.route(path.equals(PATH) ? "Token" : "RevokeToken");
     if (path.equals(PATH) && method == HttpMethod.GET) {
       drop(request);
       QueryStringDecoder query = new QueryStringDecoder(request.uri());
       Map<String, List<String>> params = query.parameters();
       String[] basic = BasicCredentials.parse(request.getHeader("Authorization"));
+      if (basic != null) {
+        rec.user(basic[0]);
+      }
       if (basic == null && request.getHeader("Authorization") != null) {
         fail(request, 400, "invalid_request", "the Authorization header is not valid Basic credentials", 0);
         return;
@@ -82,6 +92,7 @@ public final class TokenEndpoint {
                   + "' (expected password or refresh_token)", 0);
           return;
         }
+        rec.user(one(form, "username"));
         TokenService.Request r = new TokenService.Request(type, one(form, "username"), one(form, "password"),
             one(form, "refresh_token"), one(form, "service"), form.getOrDefault("scope", List.of()),
             "offline".equals(one(form, "access_type")), one(form, "client_id"), null, client(request));
@@ -95,7 +106,7 @@ public final class TokenEndpoint {
           return;
         }
         Context context = vertx.getOrCreateContext();
-        service.revoke(token).whenComplete((revoked, failure) -> context.runOnContext(v -> {
+        service.revoke(token, client(request)).whenComplete((revoked, failure) -> context.runOnContext(v -> {
           if (failure != null) {
             fail(request, 500, "server_error", "the token could not be revoked; try again", 0);
           } else {

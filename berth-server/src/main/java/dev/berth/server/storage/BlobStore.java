@@ -123,6 +123,23 @@ public final class BlobStore {
     return all;
   }
 
+  /** What the store holds: bytes and blobs (a walk of the tree; for metrics, a few times an hour). */
+  public record Usage(long bytes, long blobs) {}
+
+  public Usage usage() {
+    long bytes = 0;
+    long count = 0;
+    for (Digest digest : list()) {
+      try {
+        bytes += Files.size(layout.blobData(digest));
+        count++;
+      } catch (IOException e) {
+        // collected meanwhile
+      }
+    }
+    return new Usage(bytes, count);
+  }
+
   /** Removes a blob's data and directory (garbage collection only). */
   void delete(Digest digest) throws IOException {
     Path data = layout.blobData(digest);

@@ -134,24 +134,30 @@ public final class ManifestStore {
     return new StoredManifest(digest, ManifestDocument.stored(content).mediaType(), content);
   }
 
+  /** What a delete removed: the manifest's digest and the tags that named it (by tag: that one). */
+  public record Deleted(Digest digest, List<String> tags) {}
+
   /**
    * Deletes by digest (the revision and every tag naming it) or by tag (just the tag).
    */
-  public void delete(String repository, String reference) {
+  public Deleted delete(String repository, String reference) {
     if (Names.isTag(reference) && !Digest.isValid(reference)) {
       StorageLayout.requireName(repository);
+      Digest named = Links.read(layout.tagLink(repository, reference)).orElse(null);
       if (!Links.delete(layout.tagLink(repository, reference))) {
         throw unknown(repository, reference);
       }
       deleteEmpty(layout.tagLink(repository, reference).getParent().getParent());
-      return;
+      return new Deleted(named, List.of(reference));
     }
     Digest digest = resolve(repository, reference);
+    List<String> removedTags = new java.util.ArrayList<>();
     for (String tag : tags(repository)) {
       Path link = layout.tagLink(repository, tag);
       if (Links.read(link).filter(digest::equals).isPresent()) {
         Links.delete(link);
         deleteEmpty(link.getParent().getParent());
+        removedTags.add(tag);
       }
     }
     StoredManifest m = new StoredManifest(digest, null, blobs.read(digest));
@@ -160,6 +166,7 @@ public final class ManifestStore {
       Links.delete(layout.referrerLink(repository, doc.subject().digest(), digest));
     }
     Links.delete(layout.revisionLink(repository, digest));
+    return new Deleted(digest, removedTags);
   }
 
   /** The repository's tags in lexical order; REPOSITORY_UNKNOWN if it has no manifests at all. */

@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * │   ├── state.db                             refresh and personal tokens, revocations (SQLite, 0600)
  * │   ├── signing-keys.json                    the keys that sign access tokens (JWK set, 0600)
  * │   └── token-signing.pem                    their certificates, for registries that trust a bundle
+ * ├── tls/                                     --tls auto: the registry's own CA and certificate (see AutoTls)
+ * ├── audit.log                                security events, appended (unless --audit-log names another)
  * └── repositories/
  *     └── &lt;name…&gt;/                           e.g. library/ubuntu (components never start with '_')
  *         ├── _layers/sha256/&lt;hex&gt;/link         "sha256:&lt;hex&gt;": this repository may serve the blob
@@ -78,6 +80,11 @@ public final class StorageLayout {
   /** Auth state: tokens, revocations, signing keys. */
   public Path authDir() {
     return root.resolve("auth");
+  }
+
+  /** {@code --tls auto}'s CA and server certificate. */
+  public Path tlsDir() {
+    return root.resolve("tls");
   }
 
   public Path authStateFile() {

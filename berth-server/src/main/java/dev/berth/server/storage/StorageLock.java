@@ -20,10 +20,30 @@ import java.nio.file.StandardOpenOption;
 public final class StorageLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
+  private final Path file;
+  private final Object fileKey;
 
-  private StorageLock(FileChannel channel, FileLock lock) {
+  private StorageLock(FileChannel channel, FileLock lock, Path file, Object fileKey) {
     this.channel = channel;
     this.lock = lock;
+    this.file = file;
+    this.fileKey = fileKey;
+  }
+
+  /**
+   * Whether the lock is still held on the storage's lock file: valid, and that file is still the
+   * one locked (a lock file deleted or replaced no longer keeps another process out).
+   */
+  public boolean held() {
+    if (!lock.isValid() || !channel.isOpen()) {
+      return false;
+    }
+    try {
+      Object now = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      return fileKey == null || fileKey.equals(now);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -51,7 +71,8 @@ public final class StorageLock implements AutoCloseable {
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ": " + holder + "\n")
           .getBytes(StandardCharsets.UTF_8)), 0);
-      return new StorageLock(channel, lock);
+      Object key = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      return new StorageLock(channel, lock, file, key);
     } catch (IOException e) {
       closeQuietly(channel);
       throw new BusyException("cannot lock storage " + layout.root() + ": " + e.getMessage());

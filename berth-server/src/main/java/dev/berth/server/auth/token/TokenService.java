@@ -10,6 +10,8 @@ import dev.berth.server.auth.UsersFile;
 import dev.berth.server.auth.rules.AccessRules;
 import dev.berth.server.auth.store.AuthStore;
 import dev.berth.server.auth.store.StoredToken;
+import dev.berth.server.observe.AuditEvent;
+import dev.berth.server.observe.AuditLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +53,7 @@ public final class TokenService {
   private final Clock clock;
   private final Duration refreshLifetime;
   private final Runnable onRevoked;
+  private final AuditLog audit;
 
   /** A token request, whichever flow it came by. */
   public record Request(
@@ -83,6 +86,14 @@ public final class TokenService {
   public TokenService(AccessTokens tokens, CredentialChecker checker, AuthStore store, Supplier<AccessRules> rules,
       Supplier<UsersFile> users, RevocationList revocations, Executor storeWork, Clock clock,
       Duration refreshLifetime, Runnable onRevoked) {
+    this(tokens, checker, store, rules, users, revocations, storeWork, clock, refreshLifetime, onRevoked, AuditLog.NONE);
+  }
+
+  /** @param audit where refresh tokens issued, rejected and revoked go */
+  public TokenService(AccessTokens tokens, CredentialChecker checker, AuthStore store, Supplier<AccessRules> rules,
+      Supplier<UsersFile> users, RevocationList revocations, Executor storeWork, Clock clock,
+      Duration refreshLifetime, Runnable onRevoked, AuditLog audit) {
+    this.audit = audit;
     this.tokens = tokens;
     this.checker = checker;
     this.store = store;
@@ -124,7 +135,10 @@ public final class TokenService {
         }
         yield checker.check(r.username(), r.secret() == null ? "" : r.secret(), r.address())
             .thenComposeAsync(result -> switch (result) {
-              case CredentialChecker.Result.Ok ok -> CompletableFuture.supplyAsync(() -> grant(ok.identity(), r), storeWork);
+              case CredentialChecker.Result.Ok ok -> {
+                checker.loggedIn(r.username(), r.address(), ok);
+                yield CompletableFuture.supplyAsync(() -> grant(ok.identity(), r), storeWork);
+              }
               case CredentialChecker.Result.Refused x -> done(new Result.Failed(401, "invalid_grant",
                   "incorrect username or password", 0));
               case CredentialChecker.Result.Throttled t -> done(new Result.Failed(429, "slow_down",
@@ -138,6 +152,11 @@ public final class TokenService {
 
   /** RFC 7009: revokes a refresh token or a personal access token; unknown tokens are no error. */
   public CompletionStage<Boolean> revoke(String token) {
+    return revoke(token, null);
+  }
+
+  /** As {@link #revoke(String)}, for a client at {@code address} (the audit log names it). */
+  public CompletionStage<Boolean> revoke(String token, String address) {
     if (!TokenSecrets.isRefresh(token) && !TokenSecrets.isPersonal(token)) {
       return done(false);
     }
@@ -147,6 +166,7 @@ public final class TokenService {
         return false;
       }
       revokeById(found.get().id());
+      audit.record(AuditEvent.tokenRevoked(found.get().id(), found.get().subject(), "logout", address));
       return true;
     }, storeWork);
   }
@@ -167,11 +187,14 @@ public final class TokenService {
     Optional<StoredToken> found = store.findByHash(TokenSecrets.hash(r.refreshToken()));
     Instant now = clock.instant();
     if (found.isEmpty() || found.get().kind() != StoredToken.Kind.REFRESH || !found.get().activeAt(now)) {
+      audit.record(AuditEvent.login(found.map(StoredToken::subject).orElse(r.username()), r.address(), "refresh_token",
+          false, "invalid, expired or revoked refresh token"));
       return new Result.Failed(401, "invalid_grant", "the refresh token is invalid, expired or revoked", 0);
     }
     StoredToken t = found.get();
     UsersFile current = users.get();
     if (current == null || !current.contains(t.subject())) {
+      audit.record(AuditEvent.login(t.subject(), r.address(), "refresh_token", false, "the user no longer exists"));
       return new Result.Failed(401, "invalid_grant", "the refresh token's user no longer exists", 0);
     }
     store.touch(t.id(), now);
@@ -218,6 +241,8 @@ public final class TokenService {
           TokenSecrets.hash(refresh), now, now.plus(refreshLifetime), null, null);
       store.add(stored);
       session = stored.id();
+      audit.record(AuditEvent.tokenIssued(stored.id(), "refresh", stored.subject(), stored.name(), stored.scopes(),
+          r.address()));
     }
     Instant issuedAt = clock.instant();
     String token = tokens.issue(identity.subject(), access, session);

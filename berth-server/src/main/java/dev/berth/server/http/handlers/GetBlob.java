@@ -61,7 +61,7 @@ public final class GetBlob implements RegistryHandler {
       }
       // changed under us (cannot happen to content-addressed files): fall back to the file
     }
-    response.sendFile(file.toString(), offset, length).onFailure(e -> {
+    ex.sendFile(file, offset, length).onFailure(e -> {
       if (!response.headWritten()) {
         ex.fail(e);
       }

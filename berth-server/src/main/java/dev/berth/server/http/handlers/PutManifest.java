@@ -1,13 +1,16 @@
 package dev.berth.server.http.handlers;
 
+import dev.berth.model.Digest;
 import dev.berth.server.http.Exchange;
+import dev.berth.server.observe.AuditEvent;
 import dev.berth.server.http.RegistryHandler;
 import dev.berth.server.storage.ManifestStore;
 import dev.berth.server.storage.StorageException;
 
 /**
  * {@code PUT /v2/<name>/manifests/<reference>} (end-7): stores the body byte-exact. Oversized
- * documents are refused from their Content-Length, before reading (413).
+ * documents are refused from their Content-Length, before reading (413). The audit log records
+ * the push, with the tag and digest.
  */
 public final class PutManifest implements RegistryHandler {
   @Override
@@ -30,6 +33,8 @@ public final class PutManifest implements RegistryHandler {
             ex.response().putHeader("OCI-Subject", put.document().subject().digest().toString());
           }
           ex.response().end();
+          ex.audit(AuditEvent.pushed(ex.grant().subject(), ex.client(), repository,
+              Digest.isValid(reference) ? null : reference, put.digest().toString()));
         })
         .onFailure(ex::fail);
   }

@@ -1,0 +1,309 @@
+package dev.berth.credentials.vault;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A file that holds secrets, rewritten whole and atomically under an exclusive lock: the one place
+ * that knows how (docker's {@code config.json} and Berth's encrypted store both use it).
+ *
+ * <p>The lock is taken on the file itself, not on a sibling lock file, so nothing is left behind in
+ * the user's directory. Since a write replaces the file by renaming a new one over it, a waiter may
+ * end up holding the lock on a file that is no longer there; it notices (the path now names another
+ * file) and locks again. An in-process lock comes first, since one JVM cannot hold two file locks on
+ * one file.
+ *
+ * <p>A symbolic link ({@code config.json} managed by a dotfile tool) is followed: its target is
+ * locked and replaced, the link stays.
+ *
+ * <p>Writes go to a temporary file in the same directory (0600 from the start), are synced, renamed
+ * over the target and the directory is synced: a crash at any moment leaves the old content or the
+ * new one. A file whose mode is stricter than 0600 keeps its mode.
+ */
+public final class LockedFile {
+  private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+  private final Path target;
+  private final FileChannel channel;
+  private final FileLock lock;
+  private final ReentrantLock local;
+  private final boolean created;
+
+  private LockedFile(Path target, FileChannel channel, FileLock lock, ReentrantLock local, boolean created) {
+    this.target = target;
+    this.channel = channel;
+    this.lock = lock;
+    this.local = local;
+    this.created = created;
+  }
+
+  /**
+   * Locks {@code file} (its final target when it is a symlink) for a read-modify-write, creating
+   * the file empty (0600) and its directories (0700) when missing. Blocks while another process
+   * or thread holds it.
+   */
+  public static LockedFile lock(Path file) throws IOException {
+    Path target = realTarget(file.toAbsolutePath().normalize());
+    createDirectories(target.getParent());
+    ReentrantLock local = IN_PROCESS.computeIfAbsent(target, p -> new ReentrantLock());
+    local.lock();
+    boolean locked = false;
+    try {
+      boolean created = false;
+      for (int attempt = 0; ; attempt++) {
+        created |= createIfMissing(target);
+        // The file the path names before we open it, and after we hold the lock: the same file
+        // means the lock is on the file everybody reads. A writer that replaced it while we waited
+        // shows as a different one. (The window between the first look and the open is
+        // microseconds; only a double replacement that reuses the inode number could fool it.)
+        Object before = fileKey(target);
+        FileChannel channel;
+        try {
+          channel = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+          continue; // removed between the look and the open
+        } catch (AccessDeniedException e) {
+          // a file the user made read-only is still replaced by rename, as docker does; its lock
+          // then lives in a sibling file (the one case that leaves a lock file behind)
+          locked = true;
+          return siblingLocked(target, local);
+        }
+        FileLock lock;
+        try {
+          lock = channel.lock();
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+        if (before != null && before.equals(fileKey(target))) {
+          locked = true;
+          return new LockedFile(target, channel, lock, local, created);
+        }
+        lock.release();
+        channel.close();
+        if (attempt > 1000) {
+          throw new IOException("cannot lock " + target + ": it keeps being replaced");
+        }
+      }
+    } finally {
+      if (!locked) {
+        local.unlock();
+      }
+    }
+  }
+
+  /** The file actually locked and written (the symlink's target). */
+  public Path target() {
+    return target;
+  }
+
+  /**
+   * The current content (empty for a file just created), read through the locked channel: POSIX
+   * drops a process's lock on a file when <em>any</em> descriptor of it is closed, so the file must
+   * not be opened and closed again by path while it is locked.
+   */
+  public byte[] read() throws IOException {
+    long size = channel.size();
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new IOException(target + " is too large");
+    }
+    ByteBuffer buffer = ByteBuffer.allocate((int) size);
+    long position = 0;
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, position);
+      if (n < 0) {
+        break;
+      }
+      position += n;
+    }
+    return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+  }
+
+  /**
+   * Reads {@code file} without locking it against other processes (a writer replaces it
+   * atomically), but in step with this JVM's writers: reading by path closes a descriptor, which
+   * would drop a lock another thread holds on it.
+   */
+  public static byte[] readShared(Path file) throws IOException {
+    Path target = realTarget(file.toAbsolutePath().normalize());
+    ReentrantLock local = IN_PROCESS.computeIfAbsent(target, p -> new ReentrantLock());
+    local.lock();
+    try {
+      return Files.readAllBytes(target);
+    } finally {
+      local.unlock();
+    }
+  }
+
+  /** Replaces the content atomically (temporary file, fsync, rename, directory fsync). */
+  public void write(byte[] content) throws IOException {
+    writeAtomically(target, content);
+  }
+
+  /**
+   * Removes the file again when this lock created it and nothing was written: a read-modify-write
+   * that changed nothing leaves the directory as it found it. (A waiter that then gets the lock on
+   * the removed file notices and starts over.)
+   */
+  public void discardIfUnused() throws IOException {
+    if (created && channel.size() == 0) {
+      Files.deleteIfExists(target);
+    }
+  }
+
+  public void release() throws IOException {
+    try {
+      lock.release();
+      channel.close();
+    } finally {
+      local.unlock();
+    }
+  }
+
+  /** Runs {@code work} with the file locked, releasing it afterwards. */
+  public static <T> T with(Path file, Work<T> work) throws IOException {
+    LockedFile locked = lock(file);
+    try {
+      return work.run(locked);
+    } finally {
+      locked.release();
+    }
+  }
+
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(LockedFile file) throws IOException;
+  }
+
+  /**
+   * Writes {@code content} to {@code target} through a synced temporary file and an atomic rename.
+   * The new file is 0600, or the old file's mode where that is stricter.
+   */
+  public static void writeAtomically(Path target, byte[] content) throws IOException {
+    Objects.requireNonNull(content);
+    Path dir = target.getParent();
+    Set<PosixFilePermission> mode = modeFor(target);
+    Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
+        PosixFilePermissions.asFileAttribute(FILE_MODE));
+    boolean moved = false;
+    try {
+      Files.setPosixFilePermissions(temp, mode); // umask may have narrowed it; never widen beyond 0600
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(content);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+        out.force(true);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
+      }
+      moved = true;
+      try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+        channel.force(true);
+      }
+    } finally {
+      if (!moved) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  /** Creates {@code dir} and its missing parents with mode 0700 (existing ones are left as they are). */
+  public static void createDirectories(Path dir) throws IOException {
+    if (dir == null || Files.isDirectory(dir)) {
+      return;
+    }
+    createDirectories(dir.getParent());
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(dir)) {
+        throw new IOException("cannot create directory " + dir + ": a file is in the way", e);
+      }
+    }
+  }
+
+  /** Follows symbolic links (relative ones against their own directory) to the file they name. */
+  public static Path realTarget(Path file) throws IOException {
+    Path target = file;
+    for (int hops = 0; Files.isSymbolicLink(target); hops++) {
+      if (hops == 40) {
+        throw new IOException("cannot follow " + file + ": too many levels of symbolic links");
+      }
+      target = target.resolveSibling(Files.readSymbolicLink(target)).normalize();
+    }
+    return target;
+  }
+
+  // 0600, or the existing file's mode when that is stricter (a user who chose 0400 keeps it).
+  private static Set<PosixFilePermission> modeFor(Path target) throws IOException {
+    Set<PosixFilePermission> mode = EnumSet.copyOf(FILE_MODE);
+    try {
+      mode.retainAll(Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
+    } catch (NoSuchFileException e) {
+      // new file: 0600
+    }
+    return mode;
+  }
+
+  private static LockedFile siblingLocked(Path target, ReentrantLock local) throws IOException {
+    Path lockFile = target.resolveSibling("." + target.getFileName() + ".lock");
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(FILE_MODE));
+    } catch (IOException e) {
+      local.unlock();
+      throw e;
+    }
+    try {
+      return new LockedFile(target, channel, channel.lock(), local, false);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      local.unlock();
+      throw e;
+    }
+  }
+
+  private static boolean createIfMissing(Path target) throws IOException {
+    try {
+      FileChannel.open(target, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      return false; // the usual case
+    }
+  }
+
+  private static Object fileKey(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+}
