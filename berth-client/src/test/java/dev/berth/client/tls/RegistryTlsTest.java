@@ -11,6 +11,7 @@ import dev.berth.client.registry.RegistryUnreachableException;
 import dev.berth.client.registry.RetryPolicy;
 import dev.berth.client.registry.TransportOptions;
 import dev.berth.model.Digest;
+import dev.berth.testkit.TestCertificates;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
@@ -45,18 +46,18 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryTlsTest {
   private static final byte[] MANIFEST = "{\"schemaVersion\":2,\"config\":{},\"layers\":[]}".getBytes(StandardCharsets.UTF_8);
 
-  static TestPki.Issued ca;
-  static TestPki.Issued otherCa;
-  static TestPki.Issued good;
+  static TestCertificates.Issued ca;
+  static TestCertificates.Issued otherCa;
+  static TestCertificates.Issued good;
   @TempDir Path dir;
   final Vertx vertx = Vertx.vertx();
   final AtomicInteger requests = new AtomicInteger();
 
   @BeforeAll
   static void pki() throws Exception {
-    ca = TestPki.ca("Berth test CA");
-    otherCa = TestPki.ca("Someone else");
-    good = TestPki.server(ca, "127.0.0.1");
+    ca = TestCertificates.ca("Berth test CA");
+    otherCa = TestCertificates.ca("Someone else");
+    good = TestCertificates.server(ca, "127.0.0.1");
   }
 
   @AfterEach
@@ -65,9 +66,9 @@ class RegistryTlsTest {
   }
 
   /** An HTTPS registry answering one manifest; {@code clientCa} non-null: it wants a client certificate signed by it. */
-  private String registry(TestPki.Issued cert, TestPki.Issued clientCa) throws Exception {
+  private String registry(TestCertificates.Issued cert, TestCertificates.Issued clientCa) throws Exception {
     HttpServerOptions options = new HttpServerOptions().setSsl(true)
-        .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(cert.certPem())).setKeyValue(Buffer.buffer(cert.pkcs8Pem())));
+        .setKeyCertOptions(new PemKeyCertOptions().setCertValue(Buffer.buffer(cert.certPem())).setKeyValue(Buffer.buffer(cert.keyPem())));
     if (clientCa != null) {
       options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(clientCa.certPem())));
     }
@@ -119,7 +120,7 @@ class RegistryTlsTest {
   @Test
   void insecureIsTheOnlyWayPastVerification() throws Exception {
     Instant now = Instant.now();
-    TestPki.Issued expiredForAnotherName = TestPki.server(otherCa, now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(2)),
+    TestCertificates.Issued expiredForAnotherName = TestCertificates.server(otherCa, now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(2)),
         "registry.example");
     String host = registry(expiredForAnotherName, null);
     assertThatThrownBy(() -> fetch(host, options())).isInstanceOf(RegistryUnreachableException.class);
@@ -128,7 +129,7 @@ class RegistryTlsTest {
 
   @Test
   void aCertificateForAnotherNameIsRefusedSayingSo() throws Exception {
-    String host = registry(TestPki.server(ca, "registry.example"), null);
+    String host = registry(TestCertificates.server(ca, "registry.example"), null);
     Files.writeString(hostDir(host).resolve("ca.crt"), ca.certPem());
     assertThatThrownBy(() -> fetch(host, options()))
         .hasMessageStartingWith("TLS: the certificate of " + host + " is not valid for that name (")
@@ -138,7 +139,7 @@ class RegistryTlsTest {
   @Test
   void anExpiredCertificateIsRefusedSayingSo() throws Exception {
     Instant now = Instant.now();
-    String host = registry(TestPki.server(ca, now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(2)), "127.0.0.1"), null);
+    String host = registry(TestCertificates.server(ca, now.minus(Duration.ofDays(3)), now.minus(Duration.ofDays(2)), "127.0.0.1"), null);
     Files.writeString(hostDir(host).resolve("ca.crt"), ca.certPem());
     assertThatThrownBy(() -> fetch(host, options()))
         .hasMessageStartingWith("TLS: the certificate of " + host + " has expired or is not yet valid (")
@@ -147,7 +148,7 @@ class RegistryTlsTest {
 
   @Test
   void theClientCertificateInCertsDIsPresentedWhateverTheKeysFormat() throws Exception {
-    TestPki.Issued clientCa = TestPki.ca("client CA");
+    TestCertificates.Issued clientCa = TestCertificates.ca("client CA");
     String host = registry(good, clientCa);
     Path hostDir = hostDir(host);
     Files.writeString(hostDir.resolve("ca.crt"), ca.certPem());
@@ -155,19 +156,19 @@ class RegistryTlsTest {
         .hasMessage("TLS: " + host + " refused the connection without a client certificate it accepts; put client.cert"
             + " and client.key in " + hostDir + "/");
 
-    TestPki.Issued rsa = TestPki.client(clientCa, TestPki.rsa());
+    TestCertificates.Issued rsa = TestCertificates.client(clientCa, "berth-client", TestCertificates.rsaKeyPair());
     Files.writeString(hostDir.resolve("client.cert"), rsa.certPem());
-    Files.writeString(hostDir.resolve("client.key"), rsa.traditionalPem());
+    Files.writeString(hostDir.resolve("client.key"), rsa.traditionalKeyPem());
     assertThat(Files.readString(hostDir.resolve("client.key"))).startsWith("-----BEGIN RSA PRIVATE KEY-----");
     assertThat(fetch(host, options())).isEqualTo(Digest.sha256(MANIFEST));
 
-    TestPki.Issued ec = TestPki.client(clientCa, TestPki.ec());
+    TestCertificates.Issued ec = TestCertificates.client(clientCa, "berth-client");
     Files.writeString(hostDir.resolve("client.cert"), ec.certPem());
-    Files.writeString(hostDir.resolve("client.key"), ec.traditionalPem());
+    Files.writeString(hostDir.resolve("client.key"), ec.traditionalKeyPem());
     assertThat(Files.readString(hostDir.resolve("client.key"))).startsWith("-----BEGIN EC PRIVATE KEY-----");
     assertThat(fetch(host, options())).isEqualTo(Digest.sha256(MANIFEST));
 
-    Files.writeString(hostDir.resolve("client.key"), ec.pkcs8Pem());
+    Files.writeString(hostDir.resolve("client.key"), ec.keyPem());
     assertThat(fetch(host, options())).isEqualTo(Digest.sha256(MANIFEST));
   }
 
