@@ -31,6 +31,9 @@ final class ClientFactory {
    */
   static RegistryClient registryClient(CliContext context, Reference image, boolean push, TransportOptions options) {
     String host = image.registryHost();
+    if (insecureRegistry(context, host)) {
+      options = options.withInsecure(true);
+    }
     HttpClient http;
     try {
       http = options.newHttpClient(host);
@@ -40,6 +43,24 @@ final class ClientFactory {
     RegistryEndpoint endpoint = EndpointResolver.resolve(http, host, options);
     Authenticator auth = authenticatorFor(context, image.domain(), image.path(), endpoint, http, options.insecure());
     return new RegistryClient(http, endpoint, image.path(), auth, push, options);
+  }
+
+  /**
+   * Whether {@code BERTH_INSECURE_REGISTRIES} (host:port names, separated by commas, as docker's
+   * {@code insecure-registries} setting) lists the registry: then it is treated as with
+   * {@code --insecure}.
+   */
+  static boolean insecureRegistry(CliContext context, String host) {
+    String list = context.env("BERTH_INSECURE_REGISTRIES");
+    if (list == null) {
+      return false;
+    }
+    for (String entry : list.split(",")) {
+      if (entry.strip().equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
