@@ -14,8 +14,9 @@
 #          mounts one (skopeo remembers where it saw blobs, Berth mounts from repositories it knows)
 #   pull   `berth pull` into an empty store, `skopeo copy docker://… oci:DIR` into an empty
 #          directory, from one registry holding the image, after one unmeasured pull each
-#   heap   Berth runs with -Xmx256m (BERTH_JAVA_OPTS), so every measured run proves the bound;
-#          jstat samples its used heap every 100 ms (S0U+S1U+EU+OU), the table shows the largest
+#   heap   Berth runs with -Xmx256m (BERTH_JAVA_OPTS), so every run proves the bound; after the
+#          measured runs, one more push and pull (not timed) with jstat sampling the used heap every
+#          100 ms (S0U+S1U+EU+OU): jstat is a JVM too, and its start would be timed with Berth's
 #
 # Runs alternate (Berth first, then skopeo first) and the table shows the median of --runs (3) and
 # every run. Both clients write durably (skopeo fsyncs each blob, Berth too). Secrets stay out of
@@ -183,31 +184,35 @@ stop_registry() {
   sync
 }
 
-# Runs Berth (the launcher execs java: $! is the JVM) with jstat sampling its heap; prints seconds.
+# Runs Berth; prints seconds.
 berth_timed() {  # XDG_DATA_HOME, then berth's arguments
-  local data=$1 start end pid sampler used
+  local data=$1 start end
   shift
   start=$(now)
-  XDG_DATA_HOME="$data" "$berth_cmd" "$@" > "$work/berth-out" 2>&1 &
-  pid=$!
-  sampler=""
-  if [ -x "$jstat" ]; then
-    ( sleep 0.3; "$jstat" -gc "$pid" 100 2>/dev/null ) > "$work/jstat" &
-    sampler=$!
-  fi
-  if ! wait "$pid"; then
+  if ! XDG_DATA_HOME="$data" "$berth_cmd" "$@" > "$work/berth-out" 2>&1; then
     log "transfer-bench: berth $* failed:"; cat "$work/berth-out" >&2; exit 1
   fi
   end=$(now)
-  if [ -n "$sampler" ]; then
-    kill "$sampler" 2>/dev/null || true
-    wait "$sampler" 2>/dev/null || true
+  python3 -c "print(f'{$end - $start:.2f}')"
+}
+
+# Runs Berth (the launcher execs java: $! is the JVM) with jstat sampling its used heap; not timed.
+berth_heap() {  # XDG_DATA_HOME, then berth's arguments
+  local data=$1 pid sampler used
+  shift
+  XDG_DATA_HOME="$data" "$berth_cmd" "$@" > "$work/berth-out" 2>&1 &
+  pid=$!
+  ( sleep 0.3; "$jstat" -gc "$pid" 100 2>/dev/null ) > "$work/jstat" &
+  sampler=$!
+  if ! wait "$pid"; then
+    log "transfer-bench: berth $* failed:"; cat "$work/berth-out" >&2; exit 1
   fi
+  kill "$sampler" 2>/dev/null || true
+  wait "$sampler" 2>/dev/null || true
   used=$(awk 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
               col["EU"] && $1 ~ /^[0-9.]+$/ { u = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]; if (u > m) m = u }
               END { printf "%.0f", m / 1024 }' "$work/jstat" 2>/dev/null || echo 0)
   echo "${used:-0}" >> "$work/heaps"
-  python3 -c "print(f'{$end - $start:.2f}')"
 }
 skopeo_timed() {  # skopeo copy arguments; prints seconds
   local start end
@@ -261,6 +266,19 @@ for i in $(seq "$runs"); do
     skopeo_pull+=("$(pull_skopeo)"); berth_pull+=("$(pull_berth)")
   fi
 done
+# the heap, in runs of their own
+if [ -x "$jstat" ]; then
+  log "heap of a pull and a push (not timed)..."
+  rm -rf "$work/berth-pull-store"
+  berth_heap "$work/berth-pull-store" pull "$host/bench/image:1"
+  pulled="$host/bench/image:1"
+  stop_registry
+  start_registry   # empty, on another port: the push uploads every blob, nothing to mount
+  XDG_DATA_HOME="$work/berth-pull-store" "$berth_cmd" tag "$pulled" "$host/bench/heap:1"
+  berth_heap "$work/berth-pull-store" push "$host/bench/heap:1"
+else
+  echo 0 >> "$work/heaps"
+fi
 stop_registry
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -279,3 +297,4 @@ printf '%-36s %10s %10s %12s\n' "median of $runs (seconds)" "skopeo" "berth" "sk
 row "push $image_mib MiB" "${berth_push[@]}" "${skopeo_push[@]}"
 row "pull $image_mib MiB" "${berth_pull[@]}" "${skopeo_pull[@]}"
 printf '%-36s %10s %10s\n' "client max used heap (MiB), -Xmx256m" "-" "$(sort -n "$work/heaps" | tail -n1)"
+echo "(the heap includes garbage not yet collected; every Berth run above ran with -Xmx256m)"

@@ -74,7 +74,11 @@ public final class Berth implements Callable<Integer> {
       ex.printStackTrace(context.err());
       return 70;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } finally {
+      ClientFactory.shutDown();
+    }
   }
 
   @Override
