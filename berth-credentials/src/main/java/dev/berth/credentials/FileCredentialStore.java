@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Credentials as docker keeps them in plain text: {@code auths → KEY → auth = base64(user:password)}.
- * An identity token (OAuth refresh token) is kept in {@code identitytoken} and surfaces as {@link
- * Credentials} with user name {@value #TOKEN_USER}, as docker's credential helpers report it.
+ * An identity token (OAuth refresh token) is kept in {@code identitytoken}, and as
+ * {@code auth = base64(<token>:TOKEN)} for tools that read only {@code auth} (Jib); it surfaces as
+ * {@link Credentials} with user name {@value #TOKEN_USER}, as docker's credential helpers report it.
  *
  * <p>Keys are normalised by the caller ({@link RegistryHosts#configKey}); lookups and erasure also
  * match entries that older docker versions stored under a URL form of the same host. Fields of an
@@ -96,7 +97,10 @@ public final class FileCredentialStore implements CredentialStore {
       entry.remove("password");
       entry.remove("serveraddress");
       if (credentials.username().equals(TOKEN_USER)) {
-        entry.remove("auth");
+        // docker reads identitytoken; Jib reads only "auth", and takes the user name <token> as
+        // "the password is a refresh token" (as docker's credential helpers report one). Both
+        // fields, so that either finds the login.
+        entry.put("auth", encode(credentials));
         entry.put("identitytoken", credentials.secret());
       } else {
         entry.put("auth", encode(credentials));

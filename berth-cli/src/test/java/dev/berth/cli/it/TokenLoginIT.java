@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.testkit.AccessRulesFile;
 import dev.berth.testkit.DistributionRegistry;
+import dev.berth.testkit.Exec;
+import dev.berth.testkit.JibBuild;
 import dev.berth.testkit.SyntheticImage;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -96,6 +98,21 @@ class TokenLoginIT extends WithBerthServe {
     assertThat(Files.readString(config)).doesNotContain(server.host());
     ok(docker(home, password + "\n", "login", server.host(), "-u", user, "--password-stdin"));
     assertThat(identityToken(config)).isNotEqualTo(token);
+  }
+
+  @Test
+  void jibPushesWithTheLoginTokenBerthKeptInConfigJson() throws Exception {
+    // berth login to the plain file: Jib reads only "auth" (it ignores docker's identitytoken), so
+    // Berth writes the token there too, under the user name <token> that Jib knows
+    BerthCli client = new BerthCli(dir.resolve("berth-for-jib"));
+    ok(client.runWithInput(password + "\n", "login", server.host(), "-u", user, "--password-stdin", "--store", "file"));
+    Path config = client.dockerConfigDir().resolve("config.json");
+    assertThat(Files.readString(config)).contains("identitytoken").doesNotContain(password);
+    // nothing but config.json: no credential helper on PATH
+    Exec.Result jib = JibBuild.in(dir.resolve("jib")).push(server.host() + "/team/jib:1",
+        Map.of("HOME", client.home().toString(), "DOCKER_CONFIG", client.dockerConfigDir().toString(), "PATH", "/usr/bin:/bin"));
+    assertThat(jib.exitCode()).as(jib.stdout() + jib.stderr()).isZero();
+    assertThat(jib.stdout()).contains("Built and pushed image as " + server.host() + "/team/jib:1");
   }
 
   @Test
