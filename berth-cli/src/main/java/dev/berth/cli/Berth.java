@@ -1,45 +1,18 @@
 package dev.berth.cli;
 
+import dev.berth.client.HttpClients;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
  * The real entry point: takes its streams and environment, returns an exit code, so tests call it
  * directly and assert the exact text. User errors print one line; only bugs print a stack trace.
+ * The command tree is {@link CommandTree}; docker's wording for bad command lines is
+ * {@link CommandLineErrors}. The HTTP clients a command made are shut down when it is done.
  */
-@Command(
-    name = "berth",
-    mixinStandardHelpOptions = true,
-    scope = CommandLine.ScopeType.INHERIT, // every subcommand answers --help
-    version = "berth 0.1.0",
-    description = "An authenticated container registry and a daemonless client that speaks docker's files.",
-    subcommands = {
-      ServeCommand.class,
-      GcCommand.class,
-      TrustCommand.class,
-      UserCommand.class,
-      TokenCommand.class,
-      LoginCommand.class,
-      LogoutCommand.class,
-      LoadCommand.class,
-      ImagesCommand.class,
-      TagCommand.class,
-      PushCommand.class,
-      PullCommand.class,
-      CopyCommand.class,
-      InspectCommand.class,
-      TagsCommand.class,
-      SaveCommand.class,
-      RmiCommand.class,
-      WhoamiCommand.class,
-      CredentialsCommand.class,
-      HelperCommand.class,
-    })
-public final class Berth implements Callable<Integer> {
+public final class Berth {
   private final CliContext context;
 
   public Berth(CliContext context) {
@@ -56,15 +29,26 @@ public final class Berth implements Callable<Integer> {
     return context;
   }
 
+  /** The whole command tree, as {@link #run} would use it (tests inspect it). */
+  public CommandLine commandLine() {
+    return configure(CommandTree.build(context));
+  }
+
   public int run(String... args) {
-    CommandLine cl = new CommandLine(this, new ContextFactory(context));
+    try {
+      // only the commands on the way to the one named are built: see CommandTree
+      return configure(CommandTree.build(context, args, false)).execute(args);
+    } finally {
+      // the command is done with its HTTP clients: their threads would hold the JVM's exit (see HttpClients)
+      HttpClients.shutdownAll();
+    }
+  }
+
+  private CommandLine configure(CommandLine cl) {
     cl.setOut(new PrintWriter(context.out(), true));
     cl.setErr(new PrintWriter(context.err(), true));
-    cl.setParameterExceptionHandler((ex, a) -> {
-      context.err().println("Error: " + ex.getMessage());
-      context.err().println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-      return 2;
-    });
+    cl.setOverwrittenOptionsAllowed(true); // as docker: a repeated flag's last value wins
+    cl.setParameterExceptionHandler((ex, args) -> CommandLineErrors.report(ex, context.err()));
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       if (ex instanceof UserError ue) {
         context.err().println("Error: " + ue.getMessage());
@@ -74,28 +58,6 @@ public final class Berth implements Callable<Integer> {
       ex.printStackTrace(context.err());
       return 70;
     });
-    try {
-      return cl.execute(args);
-    } finally {
-      ClientFactory.shutDown();
-    }
-  }
-
-  @Override
-  public Integer call() {
-    new CommandLine(this).usage(context.out());
-    return 0;
-  }
-
-  /** Builds commands that take a {@link CliContext} in their constructor. */
-  private record ContextFactory(CliContext context) implements CommandLine.IFactory {
-    @Override
-    public <K> K create(Class<K> cls) throws Exception {
-      try {
-        return cls.getConstructor(CliContext.class).newInstance(context);
-      } catch (NoSuchMethodException e) {
-        return CommandLine.defaultFactory().create(cls);
-      }
-    }
+    return cl;
   }
 }

@@ -21,6 +21,22 @@ public record CliContext(
     return v == null || v.isEmpty() ? null : v;
   }
 
+  /**
+   * How the user runs Berth, for every message that tells them a command to type: {@code berth}
+   * when the launcher was found on PATH, else the path they typed ({@code ./berth}). The launcher
+   * exports it as {@code BERTH_INVOKED_AS}; without it (java -jar, tests) it is {@code berth}.
+   */
+  public String commandName() {
+    String name = env("BERTH_INVOKED_AS");
+    return name != null ? name : "berth";
+  }
+
+  /** The launcher script's real path ({@code BERTH_LAUNCHER}), for {@code berth install}; null without one. */
+  public Path launcher() {
+    String path = env("BERTH_LAUNCHER");
+    return path != null ? Path.of(path) : null;
+  }
+
   public Path home() {
     String home = env("HOME");
     return Path.of(home != null ? home : System.getProperty("user.home"));

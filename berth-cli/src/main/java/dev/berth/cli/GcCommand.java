@@ -54,7 +54,8 @@ final class GcCommand implements Callable<Integer> {
     try (StorageLock lock = StorageLock.acquire(layout, "berth gc")) {
       result = RegistryStorage.open(root).garbageCollector().collect(window, dryRun);
     } catch (StorageLock.BusyException e) {
-      throw new UserError(e.getMessage() + "; stop it first, or let it collect with 'berth serve --gc-every'");
+      throw new UserError(e.getMessage() + "; stop it first, or let it collect with '" + context.commandName()
+          + " serve --gc-every'");
     } catch (UncheckedIOException e) {
       throw new UserError(e.getMessage());
     }

@@ -60,14 +60,20 @@ final class ImageArgs {
     throw new UserError("An image does not exist locally with the tag: " + ref.familiar());
   }
 
-  /** The login hint's host: nothing for Docker Hub, as {@code docker login} needs none. */
-  static String loginCommand(Reference ref) {
-    return ref.domain().equals(Reference.DOCKER_HUB) ? "berth login" : "berth login " + ref.domain();
+  /** The login to run, named as the user runs Berth; no host for Docker Hub, as {@code docker login} needs none. */
+  static String loginCommand(CliContext context, Reference ref) {
+    String login = context.commandName() + " login";
+    return ref.domain().equals(Reference.DOCKER_HUB) ? login : login + " " + ref.domain();
   }
 
   /** A 401/403 from the registry: its own words, what was tried, and the login to run. */
-  static UserError authFailure(RegistryException e, String attempt, Reference ref) {
-    return new UserError(e.reason() + " (" + attempt + " " + ref.repository() + "); run '" + loginCommand(ref) + "'");
+  static UserError authFailure(CliContext context, RegistryException e, String attempt, Reference ref) {
+    return new UserError(e.reason() + " (" + attempt + " " + ref.repository() + "); run '" + loginCommand(context, ref) + "'");
+  }
+
+  /** docker's "name only": neither a tag nor a digest given, so {@code latest} is implied. */
+  static boolean isNameOnly(String text) {
+    return text.indexOf('@') < 0 && text.lastIndexOf(':') <= text.lastIndexOf('/');
   }
 
   static UserError failure(IOException e) {

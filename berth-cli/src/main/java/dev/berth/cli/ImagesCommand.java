@@ -1,159 +1,161 @@
 package dev.berth.cli;
 
+import dev.berth.cli.format.Formatter;
+import dev.berth.cli.format.GoTemplate;
+import dev.berth.cli.format.GoTemplate.Struct;
+import dev.berth.cli.format.Units;
 import dev.berth.client.image.Json;
 import dev.berth.client.store.ImageStore;
-import dev.berth.client.store.StoredImage;
-import dev.berth.model.Reference;
+import dev.berth.credentials.DockerConfigFile;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import java.util.function.Predicate;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code berth images}: the table docker prints (REPOSITORY TAG IMAGE ID CREATED SIZE). */
-@Command(name = "images", description = "List images in the local store")
-final class ImagesCommand implements Callable<Integer> {
-  private final CliContext context;
-
-  @Parameters(arity = "0..1", paramLabel = "REPOSITORY[:TAG]")
-  String filter;
-
-  @Option(names = {"-q", "--quiet"}, description = "Only show image IDs")
-  boolean quiet;
-
-  public ImagesCommand(CliContext context) {
-    this.context = context;
+/**
+ * {@code berth images} / {@code berth image ls}: docker's table (REPOSITORY TAG IMAGE ID CREATED
+ * SIZE), one row per name, newest first, with docker's flags and {@code --format} fields. SIZE is
+ * the unpacked size (see {@link dev.berth.client.store.UnpackedSizes}), so an image ID has one size.
+ */
+final class ImagesCommand {
+  static final String TABLE = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
+  static final String TABLE_WITH_DIGEST = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}\t{{.Size}}";
+  static final Map<String, String> HEADERS = Map.ofEntries(
+      Map.entry("ID", "IMAGE ID"), Map.entry("Repository", "REPOSITORY"), Map.entry("Tag", "TAG"),
+      Map.entry("Digest", "DIGEST"), Map.entry("CreatedSince", "CREATED"), Map.entry("CreatedAt", "CREATED AT"),
+      Map.entry("Size", "SIZE"), Map.entry("Containers", "CONTAINERS"), Map.entry("VirtualSize", "SIZE"),
+      Map.entry("SharedSize", "SHARED SIZE"), Map.entry("UniqueSize", "UNIQUE SIZE"));
+  /** Go's {@code time.Time.String()}; made only when a format shows CreatedAt. */
+  private static final class GoTime {
+    static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss Z z", Locale.ROOT);
   }
 
-  @Override
-  public Integer call() {
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("images", "List images in the local store")
+        .optionalArgument("REPOSITORY[:TAG]",
+            "Only images with this name, or name:tag; * and ? match within a path component (as --filter reference=)")
+        .flag("Show all images, also non-image artifacts (signatures, SBOMs, Helm charts, ...)", "-a", "--all")
+        .flag("Only show image IDs", "-q", "--quiet")
+        .flag("Show digests", "--digests")
+        .flag("Don't truncate output", "--no-trunc")
+        .repeatable("FILTER", "Filter output based on conditions provided: reference=PATTERN, dangling=true|false,"
+            + " before=IMAGE, since=IMAGE, label=KEY or label=KEY=VALUE", "-f", "--filter")
+        .option("FORMAT", "Format output using a custom template: 'table' (default), 'table TEMPLATE', 'json', or a Go"
+            + " TEMPLATE such as '{{.Repository}}:{{.Tag}}'. Fields: ID, Repository, Tag, Digest, CreatedSince,"
+            + " CreatedAt, Size, VirtualSize, SharedSize, UniqueSize, Containers", "--format")
+        .runs(a -> new ImagesCommand(context, a).call());
+  }
+
+  private final CliContext context;
+  private final String name;
+  private final boolean all;
+  private final boolean quiet;
+  private final boolean digests;
+  private final boolean noTrunc;
+  private final List<String> filters;
+  private final String format;
+
+  ImagesCommand(CliContext context, CommandDef.Args a) {
+    this.context = context;
+    this.name = a.argument(0);
+    this.all = a.flag("--all");
+    this.quiet = a.flag("--quiet");
+    this.digests = a.flag("--digests");
+    this.noTrunc = a.flag("--no-trunc");
+    this.filters = a.strings("--filter");
+    this.format = a.string("--format");
+  }
+
+  int call() {
+    ImageFilters f = ImageFilters.parse(filters, Set.of("reference", "dangling", "before", "since", "label"));
+    if (name != null) {
+      f.add("reference", name);
+    }
     try {
       ImageStore store = ClientFactory.imageStore(context);
-      List<StoredImage> images = store.list();
-      if (filter != null) {
-        Reference wanted = ImageArgs.parse(filter);
-        boolean tagGiven = filter.lastIndexOf(':') > filter.lastIndexOf('/');
-        images = images.stream().filter(i -> i.name() != null
-            && i.name().repository().equals(wanted.repository())
-            && (!tagGiven || wanted.tag().equals(i.name().tag()))).toList();
+      List<LocalImage> images = LocalImage.all(store);
+      Predicate<LocalImage> wanted = f.predicate(store, images);
+      List<LocalImage> shown = new ArrayList<>();
+      for (LocalImage image : images) {
+        if ((all || !image.artifact) && wanted.test(image)) {
+          shown.add(image);
+        }
       }
-      if (quiet) {
-        Set<String> ids = new LinkedHashSet<>();
-        images.forEach(i -> ids.add(i.id().shortId()));
-        ids.forEach(context.out()::println);
-        return 0;
-      }
-      List<String[]> rows = new ArrayList<>();
-      rows.add(new String[] {"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"});
+      shown.sort(NEWEST_FIRST);
       Instant now = Instant.now();
-      // newest first, as docker lists them
-      Map<StoredImage, Instant> createdAt = new HashMap<>();
-      for (StoredImage image : images) {
-        createdAt.put(image, created(store, image));
+      List<Struct> rows = new ArrayList<>();
+      for (LocalImage image : shown) {
+        rows.add(row(image, now, !noTrunc));
       }
-      List<StoredImage> sorted = new ArrayList<>(images);
-      sorted.sort(Comparator.comparing((StoredImage i) -> createdAt.get(i), Comparator.nullsLast(Comparator.reverseOrder())));
-      for (StoredImage image : sorted) {
-        Instant created = createdAt.get(image);
-        rows.add(new String[] {
-          image.name() == null ? "<none>" : image.name().familiarRepository(),
-          image.name() == null ? "<none>" : image.name().tag(),
-          image.id().shortId(),
-          created == null ? "N/A" : humanDuration(Duration.between(created, now)) + " ago",
-          humanSize(image.manifest().contentSize()),
-        });
-      }
-      printTable(rows);
+      context.out().print(Formatter.render(chooseFormat(), rows, HEADERS));
       return 0;
+    } catch (GoTemplate.TemplateException e) {
+      throw new UserError(e.getMessage());
     } catch (IOException e) {
       throw ImageArgs.failure(e);
     }
   }
 
-  private void printTable(List<String[]> rows) {
-    int[] widths = new int[5];
-    for (String[] row : rows) {
-      for (int c = 0; c < row.length; c++) {
-        widths[c] = Math.max(widths[c], row[c].length());
-      }
+  /** As docker: --format, else config.json's imagesFormat (unless -q), else its table. */
+  private String chooseFormat() {
+    String chosen = format;
+    if (chosen == null || chosen.isEmpty()) {
+      String configured = quiet ? null : configuredFormat(context, "imagesFormat");
+      chosen = configured != null ? configured : Formatter.TABLE;
     }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int c = 0; c < row.length; c++) {
-        line.append(row[c]);
-        if (c < row.length - 1) {
-          line.append(" ".repeat(widths[c] - row[c].length() + 3));
-        }
-      }
-      context.out().println(line.toString().stripTrailing());
+    if (chosen.equals(Formatter.TABLE)) {
+      return quiet ? "{{.ID}}" : digests ? TABLE_WITH_DIGEST : TABLE;
     }
+    if (Formatter.isTable(chosen) && digests && !chosen.contains("{{.Digest}}")) {
+      chosen += "\t{{.Digest}}";
+    }
+    return chosen;
   }
 
-  /** The config's {@code created} time, or null when absent or unreadable. */
-  private static Instant created(ImageStore store, StoredImage image) {
+  /**
+   * A format docker users keep in config.json ({@code imagesFormat}, …); null when none or
+   * unreadable (only read here: login and logout own that file).
+   */
+  static String configuredFormat(CliContext context, String key) {
+    java.nio.file.Path file = context.dockerConfigDir().resolve(DockerConfigFile.FILE_NAME);
     try {
-      String created = Json.string(Json.parseObject(store.readSmallBlob(image.id()), "config"), "created");
-      return created == null ? null : OffsetDateTime.parse(created).toInstant();
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        return null;
+      }
+      Object value = Json.parseObject(java.nio.file.Files.readAllBytes(file), file.toString()).get(key);
+      return value instanceof String s && !s.isEmpty() ? s : null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
-  /** Like docker's go-units HumanDuration. */
-  static String humanDuration(Duration d) {
-    long seconds = Math.max(0, d.getSeconds());
-    if (seconds < 1) {
-      return "Less than a second";
-    } else if (seconds == 1) {
-      return "1 second";
-    } else if (seconds < 60) {
-      return seconds + " seconds";
-    }
-    long minutes = seconds / 60;
-    if (minutes == 1) {
-      return "About a minute";
-    } else if (minutes < 60) {
-      return minutes + " minutes";
-    }
-    long hours = Math.round(seconds / 3600.0);
-    if (hours == 1) {
-      return "About an hour";
-    } else if (hours < 48) {
-      return hours + " hours";
-    } else if (hours < 24 * 7 * 2) {
-      return hours / 24 + " days";
-    } else if (hours < 24 * 30 * 2) {
-      return hours / 24 / 7 + " weeks";
-    } else if (hours < 24 * 365 * 2) {
-      return hours / 24 / 30 + " months";
-    }
-    return hours / 24 / 365 + " years";
-  }
+  static final Comparator<LocalImage> NEWEST_FIRST = Comparator
+      .comparing((LocalImage i) -> i.created, Comparator.nullsLast(Comparator.reverseOrder()))
+      .thenComparing(i -> i.dangling() ? "\uffff" : i.stored.name().familiar());
 
-  /** Like docker's go-units HumanSize: decimal units, four significant digits. */
-  static String humanSize(long bytes) {
-    String[] units = {"B", "kB", "MB", "GB", "TB", "PB"};
-    double size = bytes;
-    int unit = 0;
-    while (size >= 1000 && unit < units.length - 1) {
-      size /= 1000;
-      unit++;
-    }
-    String number = String.format(Locale.ROOT, "%.4g", size);
-    if (number.contains(".")) {
-      number = number.replaceAll("0+$", "").replaceAll("\\.$", "");
-    }
-    return number + units[unit];
+  /** docker's image row: the fields its --format knows, in the order {{json .}} prints them. */
+  static Struct row(LocalImage image, Instant now, boolean trunc) {
+    boolean named = !image.dangling();
+    return new Struct("image")
+        .with("Containers", "N/A")
+        .lazy("CreatedAt", () -> image.created == null ? "" : GoTime.FORMAT.format(image.created.atZone(ZoneId.systemDefault())))
+        .with("CreatedSince", image.created == null ? "" : Units.humanDuration(Duration.between(image.created, now)) + " ago")
+        .with("Digest", image.stored.target().digest().toString())
+        .with("ID", trunc ? image.id().shortId() : image.id().toString())
+        .with("Repository", named ? image.stored.name().familiarRepository() : "<none>")
+        .with("SharedSize", "N/A")
+        .with("Size", Units.humanSize(image.size, 3))
+        .with("Tag", named ? image.stored.name().tag() : "<none>")
+        .with("UniqueSize", "N/A")
+        .with("VirtualSize", Units.humanSize(image.size));
   }
 }

@@ -8,27 +8,28 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code berth load -i FILE}: a docker save tar, an OCI archive tar, or an OCI layout directory. */
-@Command(name = "load", description = "Load images from a docker save tar, an OCI archive tar or an OCI layout directory")
-final class LoadCommand implements Callable<Integer> {
-  private final CliContext context;
-
-  @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Read from this file or directory instead of STDIN")
-  Path input;
-
-  @Option(names = {"-q", "--quiet"}, description = "Suppress the load output")
-  boolean quiet;
-
-  public LoadCommand(CliContext context) {
-    this.context = context;
+final class LoadCommand {
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("load", "Load images from a docker save tar, an OCI archive tar or an OCI layout directory")
+        .option("FILE", "Read from this file or directory instead of STDIN", "-i", "--input")
+        .flag("Suppress the load output", "-q", "--quiet")
+        .runs(a -> new LoadCommand(context, a.string("--input"), a.flag("--quiet")).call());
   }
 
-  @Override
-  public Integer call() {
+  private final CliContext context;
+  private final Path input;
+  private final boolean quiet;
+
+  LoadCommand(CliContext context, String input, boolean quiet) {
+    this.context = context;
+    this.input = input == null ? null : Path.of(input);
+    this.quiet = quiet;
+  }
+
+  int call() {
     try {
       ImageStore store = ClientFactory.imageStore(context);
       List<LoadedImage> loaded;
@@ -45,6 +46,11 @@ final class LoadCommand implements Callable<Integer> {
           }
           loaded = new ArchiveLoader(store).load(copy.path());
         }
+      }
+      // unpacked sizes measured now, as docker measures when it unpacks (gzip layers of an OCI archive)
+      dev.berth.client.store.UnpackedSizes sizes = new dev.berth.client.store.UnpackedSizes(store);
+      for (LoadedImage image : loaded) {
+        sizes.imageSize(image.image().manifest());
       }
       if (!quiet) {
         loaded.forEach(l -> context.out().println(l.message()));

@@ -2,8 +2,12 @@ package dev.berth.cli;
 
 /** The process entry point: everything testable lives in {@link Berth}. */
 public final class Main {
-  public static void main(String[] args) {
-    System.exit(Berth.fromSystem().run(args));
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 && "1".equals(System.getenv(AotTraining.SWITCH))) {
+      AotTraining.run(); // the launcher recording the start-up cache, with no arguments; see ./berth
+      return;
+    }
+    System.exit(Berth.fromSystem().run(args)); // Berth.run has shut its HTTP clients down: see HttpClients
   }
 
   private Main() {}

@@ -1,10 +1,12 @@
 package dev.berth.cli;
 
+import dev.berth.cli.format.Units;
 import dev.berth.client.transfer.BlobEvent;
 import dev.berth.client.transfer.TransferListener;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * How push, pull and copy show their progress, as docker does: on a terminal one live line per
@@ -42,6 +44,28 @@ final class ProgressOutput {
     };
   }
 
+  /** {@code shown}, without the lines {@code keep} refuses (blobs and warnings all pass). */
+  static TransferListener filtered(TransferListener shown, Predicate<String> keep) {
+    return new TransferListener() {
+      @Override
+      public void line(String text) {
+        if (keep.test(text)) {
+          shown.line(text);
+        }
+      }
+
+      @Override
+      public void blob(BlobEvent event) {
+        shown.blob(event);
+      }
+
+      @Override
+      public void warning(String text) {
+        shown.warning(text);
+      }
+    };
+  }
+
   private static int columns(CliContext context) {
     String c = context.env("COLUMNS");
     try {
@@ -51,21 +75,12 @@ final class ProgressOutput {
     }
   }
 
-  /** docker's size words: {@code 512B}, {@code 12.3kB}, {@code 5MB}, {@code 1.07GB} (decimal units, 3 digits). */
+  /**
+   * docker's size words in a progress row ({@code units.HumanSize}: decimal units, four
+   * significant digits): {@code 512B}, {@code 12.35kB}, {@code 1.074GB}.
+   */
   static String size(long bytes) {
-    String[] units = {"B", "kB", "MB", "GB", "TB"};
-    double v = bytes;
-    int u = 0;
-    while (v >= 1000 && u < units.length - 1) {
-      v /= 1000;
-      u++;
-    }
-    if (u == 0) {
-      return bytes + "B";
-    }
-    // three significant digits, no trailing zeros (Go's %.3g, as docker formats them)
-    String digits = new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
-    return digits + units[u];
+    return Units.humanSize(bytes);
   }
 
   /** {@code [=========>         ]} for {@code current} of {@code total}, {@code width} wide inside the brackets. */

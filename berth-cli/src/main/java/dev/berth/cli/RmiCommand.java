@@ -4,31 +4,31 @@ import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
 import java.io.IOException;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code berth rmi IMAGE...}: by name it untags; by ID it removes every name (with -f when there
  * are several). An image left without names is deleted, and blobs nothing references go with it.
  */
-@Command(name = "rmi", description = "Remove one or more images")
-final class RmiCommand implements Callable<Integer> {
-  private final CliContext context;
-
-  @Parameters(arity = "1..*", paramLabel = "IMAGE")
-  List<String> images;
-
-  @Option(names = {"-f", "--force"}, description = "Remove an image ID that has several names")
-  boolean force;
-
-  public RmiCommand(CliContext context) {
-    this.context = context;
+final class RmiCommand {
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("rmi", "Remove one or more images")
+        .arguments("IMAGE", 1, "A name (removes that name; the image goes when no name is left) or an image ID (removes the image)")
+        .flag("Force removal of the image (an image ID that has several names)", "-f", "--force")
+        .runs(a -> new RmiCommand(context, a.arguments(0), a.flag("--force")).call());
   }
 
-  @Override
-  public Integer call() {
+  private final CliContext context;
+  private final List<String> images;
+  private final boolean force;
+
+  RmiCommand(CliContext context, List<String> images, boolean force) {
+    this.context = context;
+    this.images = images;
+    this.force = force;
+  }
+
+  int call() {
     int failures = 0;
     for (String text : images) {
       try {

@@ -11,31 +11,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code berth save IMAGE... -o FILE}: a tar that docker load (either layout), skopeo and berth
  * load accept. The file appears whole or not at all.
  */
-@Command(name = "save", description = "Save one or more images to a tar archive (streamed to STDOUT by default)")
-final class SaveCommand implements Callable<Integer> {
-  private final CliContext context;
-
-  @Parameters(arity = "1..*", paramLabel = "IMAGE")
-  List<String> images;
-
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to a file, instead of STDOUT")
-  Path output;
-
-  public SaveCommand(CliContext context) {
-    this.context = context;
+final class SaveCommand {
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("save", "Save one or more images to a tar archive (streamed to STDOUT by default)")
+        .arguments("IMAGE", 1, "Local images to save, by name (app:1) or image ID")
+        .option("FILE", "Write to a file, instead of STDOUT", "-o", "--output")
+        .runs(a -> new SaveCommand(context, a.arguments(0), a.string("--output")).call());
   }
 
-  @Override
-  public Integer call() {
+  private final CliContext context;
+  private final List<String> images;
+  private final Path output;
+
+  SaveCommand(CliContext context, List<String> images, String output) {
+    this.context = context;
+    this.images = images;
+    this.output = output == null ? null : Path.of(output);
+  }
+
+  int call() {
     try {
       ImageStore store = ClientFactory.imageStore(context);
       List<ArchiveSaver.Item> items = new ArrayList<>();

@@ -213,7 +213,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     RegistryServer server;
     try {
-      server = RegistryServer.start(config, context.out());
+      server = RegistryServer.start(config, context.out(), context.commandName());
     } catch (ServerStartException e) {
       throw new UserError(e.getMessage());
     }

@@ -24,6 +24,12 @@ final class CliRun {
     return run(new byte[0], args);
   }
 
+  /** A context with this run's environment, discarding output. */
+  CliContext context() {
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    return new CliContext(sink, sink, new ByteArrayInputStream(new byte[0]), env, null);
+  }
+
   Result run(byte[] stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

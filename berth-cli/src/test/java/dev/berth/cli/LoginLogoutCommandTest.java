@@ -184,7 +184,7 @@ class LoginLogoutCommandTest {
   void helpIsOffered() {
     LoginRun r = LoginRun.run(env, "", "login", "--help");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).contains("Usage: berth login").contains("--password-stdin").contains("Defaults to Docker Hub");
+    assertThat(r.out()).contains("Usage:  berth login").contains("--password-stdin").contains("Defaults to Docker Hub");
   }
 
   @Test

@@ -22,9 +22,11 @@ class ProgressOutputTest {
   @Test
   void sizesAndBarsReadAsDockers() {
     assertThat(ProgressOutput.size(512)).isEqualTo("512B");
-    assertThat(ProgressOutput.size(12_345)).isEqualTo("12.3kB");
-    assertThat(ProgressOutput.size(45_678_901)).isEqualTo("45.7MB");
-    assertThat(ProgressOutput.size(1_073_741_824)).isEqualTo("1.07GB");
+    assertThat(ProgressOutput.size(12_346)).isEqualTo("12.35kB");
+    // 12.345 is 12.34499… in binary, and Go (so docker) rounds the exact value down
+    assertThat(ProgressOutput.size(12_345)).isEqualTo("12.34kB");
+    assertThat(ProgressOutput.size(45_678_901)).isEqualTo("45.68MB");
+    assertThat(ProgressOutput.size(1_073_741_824)).isEqualTo("1.074GB");
     assertThat(ProgressOutput.bar(0, 100, 10)).isEqualTo("[          ]");
     assertThat(ProgressOutput.bar(50, 100, 10)).isEqualTo("[====>     ]");
     assertThat(ProgressOutput.bar(100, 100, 10)).isEqualTo("[==========]");

@@ -126,6 +126,8 @@ public final class RegistryServer implements AutoCloseable {
     Readiness readiness;
     RegistryRequestHandler.Uploads uploads;
     Consumer<String> log;
+    /** How the user runs the client, for the first start's login hint. */
+    String clientCommand = "berth";
 
     void closeAll() {
       while (!opened.isEmpty()) {
@@ -145,7 +147,16 @@ public final class RegistryServer implements AutoCloseable {
    *     use, ...)
    */
   public static RegistryServer start(ServerConfig config, PrintStream out) {
+    return start(config, out, "berth");
+  }
+
+  /**
+   * @param clientCommand how the user runs the client ({@code berth}, {@code ./berth}), for the
+   *     login hint printed on first start
+   */
+  public static RegistryServer start(ServerConfig config, PrintStream out, String clientCommand) {
     Builder b = new Builder();
+    b.clientCommand = clientCommand;
     b.log = line -> {
       out.println(line);
       out.flush();
@@ -339,7 +350,7 @@ public final class RegistryServer implements AutoCloseable {
     if (adminPassword != null) {
       out.accept("created users file " + config.htpasswd() + " with user " + AdminBootstrap.USER
           + " and a random password, shown only this once; log in with:");
-      out.accept("  " + AdminBootstrap.loginHint(login, adminPassword));
+      out.accept("  " + AdminBootstrap.loginHint(b.clientCommand, login, adminPassword));
     }
     if (config.auth().mode() == AuthSettings.Mode.NONE) {
       out.accept("warning: --auth none: anyone who can reach " + address + " may pull, push and delete");

@@ -66,7 +66,7 @@ class PackageIT {
       assertThat(install.exitCode()).as(install.stdout() + install.stderr()).isZero();
 
       // what the package put where
-      assertThat(Exec.run(Duration.ofSeconds(30), "/usr/bin/berth", "--version").stdout()).startsWith("berth ");
+      assertThat(Exec.run(Duration.ofSeconds(30), "/usr/bin/berth", "--version").stdout()).startsWith("Berth version ");
       assertThat(Path.of("/usr/lib/berth/runtime/bin/java")).isExecutable();
       Path unit = Path.of("/lib/systemd/system/berth.service");
       String unitText = Files.readString(unit);

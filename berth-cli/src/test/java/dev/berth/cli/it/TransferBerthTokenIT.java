@@ -78,6 +78,6 @@ class TransferBerthTokenIT extends TransferProof {
     assertThat(missing.err()).startsWith("Error: Tried to pull manifest " + repo + ":nope but failed because: manifest unknown")
         .hasLineCount(1);
     BerthCli.Result bad = puller.run("inspect", "--format", "{{range .Tags}}", "docker://" + repo + ":a");
-    assertThat(bad.err()).isEqualTo("Error: invalid --format template {{range .Tags}}: {{range}} without {{end}}\n");
+    assertThat(bad.err()).isEqualTo("Error: template parsing error: unexpected EOF: {{range}} without {{end}} in '{{range .Tags}}'\n");
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.client.auth;
 
 import com.fasterxml.jackson.jr.ob.JSON;
+import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.http.BoundedBody;
 import dev.berth.credentials.Credentials;
@@ -91,13 +92,12 @@ public final class ChallengeAuthenticator implements Authenticator {
     return new ChallengeAuthenticator(registry, credentials.lookup(registry.host()), http);
   }
 
-  /** A client fit for token requests: no redirects, HTTP/1.1, bounded connect time. */
+  /**
+   * A client fit for token requests: no redirects, HTTP/1.1, bounded connect time, and TLS set up
+   * only when a connection needs it (see {@link HttpClients}).
+   */
   public static HttpClient defaultHttpClient() {
-    return HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(30))
-        .build();
+    return HttpClients.newClient();
   }
 
   public boolean hasCredentials() {

@@ -1,25 +1,19 @@
 package dev.berth.client.image;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import dev.berth.model.JsonReader;
+import dev.berth.model.JsonWriter;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The little JSON the image formats need, through jackson-jr's maps and lists. Writing keeps the
- * insertion order of {@link java.util.LinkedHashMap}s, so a manifest we build has one byte form and
- * therefore one digest.
+ * The little JSON the image formats need, as maps and lists, through {@link JsonReader} and
+ * {@link JsonWriter} (no Jackson: see there why). Writing keeps the insertion order of
+ * {@link java.util.LinkedHashMap}s, so a manifest we build has one byte form and therefore one digest.
  */
 public final class Json {
-  private static final JSON JSON_STD = JSON.std;
-
   public static Map<String, Object> parseObject(byte[] bytes, String what) throws IOException {
-    Object value;
-    try {
-      value = JSON_STD.anyFrom(bytes);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("invalid JSON in " + what + ": " + firstLine(e.getMessage()));
-    }
+    Object value = read(bytes, what);
     if (!(value instanceof Map<?, ?> map)) {
       throw new IOException("invalid " + what + ": expected a JSON object");
     }
@@ -29,12 +23,7 @@ public final class Json {
   }
 
   public static List<Object> parseArray(byte[] bytes, String what) throws IOException {
-    Object value;
-    try {
-      value = JSON_STD.anyFrom(bytes);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("invalid JSON in " + what + ": " + firstLine(e.getMessage()));
-    }
+    Object value = read(bytes, what);
     if (!(value instanceof List<?> list)) {
       throw new IOException("invalid " + what + ": expected a JSON array");
     }
@@ -43,12 +32,16 @@ public final class Json {
     return result;
   }
 
-  public static byte[] write(Object value) {
+  private static Object read(byte[] bytes, String what) throws IOException {
     try {
-      return JSON_STD.asBytes(value);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialise " + value.getClass(), e);
+      return JsonReader.parse(bytes);
+    } catch (JsonReader.SyntaxException e) {
+      throw new IOException("invalid JSON in " + what + ": " + firstLine(e.getMessage()));
     }
+  }
+
+  public static byte[] write(Object value) {
+    return JsonWriter.write(value);
   }
 
   public static String string(Map<String, Object> map, String key) {

@@ -8,18 +8,12 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code GET /v2/<name>/tags/list?n=<page>} (and each {@code Link: <…>; rel="next"} after it):
- * one page of a repository's tags, and where the next page is, if anywhere.
+ * one page of a repository's tags, and where the next page is, if anywhere (end-8a/8b).
  */
-record ListTags(URI uri, String repository) implements RegistryCall<ListTags.Page> {
-  private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
-
-  record Page(List<String> tags, URI next) {}
-
+record ListTags(URI uri, String repository) implements RegistryCall<NamePage> {
   @Override
   public String attempt() {
     return "list the tags of " + repository;
@@ -36,25 +30,19 @@ record ListTags(URI uri, String repository) implements RegistryCall<ListTags.Pag
   }
 
   @Override
-  public Page handle(HttpResponse<InputStream> response) throws IOException {
-    Map<String, Object> json = Json.parseObject(response.body().readAllBytes(), "the tag list of " + repository);
-    List<String> tags = new ArrayList<>();
-    for (Object t : Json.array(json, "tags")) {
-      if (t instanceof String s) {
-        tags.add(s);
+  public NamePage handle(HttpResponse<InputStream> response) throws IOException {
+    return new NamePage(strings(response, "tags", attempt()), NamePage.nextLink(response));
+  }
+
+  /** The strings of a JSON array field; null (an empty repository on some registries) is none. */
+  static List<String> strings(HttpResponse<InputStream> response, String field, String attempt) throws IOException {
+    byte[] body = response.body().readNBytes(16 * 1024 * 1024);
+    List<String> names = new ArrayList<>();
+    for (Object o : Json.array(Json.parseObject(body, "the answer to: " + attempt), field)) {
+      if (o instanceof String s) {
+        names.add(s);
       }
     }
-    URI next = null;
-    for (String link : response.headers().allValues("Link")) {
-      Matcher m = NEXT.matcher(link);
-      if (m.find()) {
-        try {
-          next = response.uri().resolve(m.group(1));
-        } catch (IllegalArgumentException e) {
-          throw new IOException("Tried to " + attempt() + " but failed because: an invalid Link: " + link);
-        }
-      }
-    }
-    return new Page(tags, next);
+    return names;
   }
 }

@@ -365,9 +365,10 @@ public final class RegistryClient {
         throw new IOException("Tried to list the tags of " + repository() + " but failed because: more than "
             + MAX_TAG_PAGES + " pages");
       }
-      ListTags.Page p = transport.call(new ListTags(next, repository()));
-      all.addAll(p.tags());
-      next = p.next() != null && !p.next().equals(next) && !p.tags().isEmpty() ? p.next() : null;
+      NamePage p = transport.call(new ListTags(next, repository()));
+      all.addAll(p.names());
+      // a page that names itself next, or an empty page, ends it: a registry cannot keep us paging
+      next = p.next() != null && !p.next().equals(next) && !p.names().isEmpty() ? p.next() : null;
     }
     return all;
   }

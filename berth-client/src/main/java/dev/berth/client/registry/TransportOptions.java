@@ -1,5 +1,6 @@
 package dev.berth.client.registry;
 
+import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.http.BoundedBody;
 import dev.berth.client.tls.CertsDirectories;
@@ -160,27 +161,25 @@ public final class TransportOptions {
     return loopback.test(authority);
   }
 
-  /** A client as the transport expects: no automatic redirects (we decide where auth goes), our connect timeout. */
+  /**
+   * A client as the transport expects (see {@link HttpClients}: no automatic redirects, so we
+   * decide where auth goes; TLS set up on first use; shut down before exit), our connect timeout,
+   * the JDK's default trust.
+   */
   public HttpClient newHttpClient() {
-    return builder().build();
+    return HttpClients.newClient(connectTimeout);
   }
 
   /**
    * A client for one registry ({@code host:port}): as {@link #newHttpClient()}, trusting the
    * system's CAs and that registry's certs.d certificates, presenting its client certificate;
-   * with {@link #insecure()}, verifying nothing.
+   * with {@link #insecure()}, verifying nothing. The certs.d files are read now; the TLS context
+   * is made at the first TLS connection.
    *
    * @throws TlsSetupException naming a certificate or key file that cannot be used
    */
   public HttpClient newHttpClient(String registryHost) throws TlsSetupException {
-    return builder().sslContext(TlsContexts.forHost(registryHost, certs, insecure)).build();
-  }
-
-  private HttpClient.Builder builder() {
-    return HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(connectTimeout);
+    return HttpClients.newClient(connectTimeout, TlsContexts.forHost(registryHost, certs, insecure));
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration fallback) {

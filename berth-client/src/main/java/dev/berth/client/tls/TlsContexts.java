@@ -27,33 +27,51 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The TLS context for one registry: the system's trusted CAs plus the {@code *.crt} of its
  * {@link CertsDirectories} directories, and the client certificate found there; or, with
- * {@code insecure}, no verification at all (the only way to skip it).
+ * {@code insecure}, no verification at all (the only way to skip it). Contexts are
+ * {@link DeferredTls}: made at the first TLS connection.
  */
 public final class TlsContexts {
   private TlsContexts() {}
 
   /**
+   * The context for {@code hostPort}, set up at its first TLS connection ({@link DeferredTls}):
+   * what is slow (the system's CAs, the TLS providers) waits until a connection needs it; the
+   * certs.d files are read now, so a bad one is a one-line error before anything is sent.
+   *
    * @throws TlsSetupException naming the file when a certificate or key there cannot be read
    */
   public static SSLContext forHost(String hostPort, CertsDirectories dirs, boolean insecure) throws TlsSetupException {
     try {
-      SSLContext context = SSLContext.getInstance("TLS");
       List<Path> found = dirs.forHost(hostPort);
       KeyManager[] keys = clientKeys(found);
       if (insecure) {
-        context.init(keys, new TrustManager[] {new TrustAll()}, null);
-      } else if (found.isEmpty() && keys == null) {
-        return SSLContext.getDefault();
-      } else {
-        context.init(keys, trust(found), null);
+        return DeferredTls.of("TLS without verification for " + hostPort, () -> {
+          SSLContext context = SSLContext.getInstance("TLS");
+          context.init(keys, new TrustManager[] {new TrustAll()}, null);
+          return context;
+        });
       }
-      return context;
+      if (found.isEmpty() && keys == null) {
+        return DeferredTls.systemDefault();
+      }
+      List<Certificate> cas = new ArrayList<>();
+      for (Path dir : found) {
+        for (Path crt : files(dir, "*.crt")) {
+          cas.addAll(certificates(crt));
+        }
+      }
+      return DeferredTls.of("TLS for " + hostPort, () -> {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys, trust(cas), null);
+        return context;
+      });
     } catch (GeneralSecurityException e) {
       throw new TlsSetupException("cannot set up TLS for " + hostPort + ": " + e.getMessage());
     }
   }
 
-  private static TrustManager[] trust(List<Path> dirs) throws GeneralSecurityException, TlsSetupException {
+  /** The system's CAs and {@code cas}. */
+  private static TrustManager[] trust(List<Certificate> cas) throws GeneralSecurityException {
     TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     system.init((KeyStore) null);
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -70,12 +88,8 @@ public final class TlsContexts {
         }
       }
     }
-    for (Path dir : dirs) {
-      for (Path crt : files(dir, "*.crt")) {
-        for (Certificate c : certificates(crt)) {
-          store.setCertificateEntry("certs.d-" + n++, c);
-        }
-      }
+    for (Certificate c : cas) {
+      store.setCertificateEntry("certs.d-" + n++, c);
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);

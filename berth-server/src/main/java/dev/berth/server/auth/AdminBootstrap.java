@@ -38,6 +38,11 @@ public final class AdminBootstrap {
 
   /** The line that tells the user how to log in with the generated password. */
   public static String loginHint(String registry, String password) {
-    return "echo '" + password + "' | berth login " + registry + " -u " + USER + " --password-stdin";
+    return loginHint("berth", registry, password);
+  }
+
+  /** The same, naming the client as the user runs it ({@code berth}, {@code ./berth}). */
+  public static String loginHint(String clientCommand, String registry, String password) {
+    return "echo '" + password + "' | " + clientCommand + " login " + registry + " -u " + USER + " --password-stdin";
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.server.http;
 
+import dev.berth.model.BerthVersion;
 import dev.berth.model.ErrorCode;
 import dev.berth.model.Names;
 import dev.berth.server.auth.AccessController;
@@ -107,6 +108,8 @@ public final class RegistryRequestHandler implements Handler<HttpServerRequest> 
   public void handle(HttpServerRequest request, RequestRecord rec) {
     request.pause();
     request.response().putHeader(API_VERSION_HEADER, "registry/2.0");
+    // what `berth version SERVER` reports; a version says no more than the Server header would
+    request.response().putHeader(BerthVersion.HEADER, BerthVersion.VERSION);
     String path = request.path();
     Route route = null;
     Matcher match = null;

@@ -1,0 +1,91 @@
+package dev.berth.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Compact JSON from plain Java values (maps in their iteration order, collections, strings,
+ * numbers, booleans, null), byte for byte as Jackson writes them: no spaces, map members whose
+ * value is null left out, short escapes for backspace, tab, newline, form feed and carriage
+ * return, other control characters and each half of a surrogate pair as a six-character unicode
+ * escape (upper-case hex), everything else (other non-ASCII included) as is. The byte form matters: a manifest Berth builds is named by its digest.
+ * Paired with {@link JsonReader}, for the same start-up reason.
+ */
+public final class JsonWriter {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private JsonWriter() {}
+
+  public static byte[] write(Object value) {
+    StringBuilder b = new StringBuilder(256);
+    append(b, value);
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void append(StringBuilder b, Object value) {
+    if (value == null) {
+      b.append("null");
+    } else if (value instanceof String s) {
+      quote(b, s);
+    } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long
+        || value instanceof Short || value instanceof Byte || value instanceof java.math.BigInteger) {
+      b.append(value);
+    } else if (value instanceof Double || value instanceof Float) {
+      b.append(value);
+    } else if (value instanceof Map<?, ?> map) {
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (e.getValue() == null) {
+          continue; // as Jackson: a member without a value is left out
+        }
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        quote(b, String.valueOf(e.getKey()));
+        b.append(':');
+        append(b, e.getValue());
+      }
+      b.append('}');
+    } else if (value instanceof Collection<?> list) {
+      b.append('[');
+      boolean first = true;
+      for (Object item : list) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        append(b, item);
+      }
+      b.append(']');
+    } else {
+      throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
+    }
+  }
+
+  private static void quote(StringBuilder b, String s) {
+    b.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\b' -> b.append("\\b");
+        case '\t' -> b.append("\\t");
+        case '\f' -> b.append("\\f");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        default -> {
+          if (c < 0x20 || Character.isSurrogate(c)) { // Jackson escapes each half of a pair
+            b.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    b.append('"');
+  }
+}
