@@ -1,6 +1,5 @@
 package dev.berth.cli;
 
-import dev.berth.client.HttpClients;
 import dev.berth.client.image.Descriptor;
 import dev.berth.client.image.Manifest;
 import dev.berth.client.store.ImageStore;
@@ -69,7 +68,6 @@ final class AotTraining {
         run(env, "pw\n", args);
       }
       withRegistry(home, env);
-      HttpClients.shutdownAll();
     } finally {
       try (Stream<Path> files = Files.walk(home)) {
         for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
@@ -87,8 +85,9 @@ final class AotTraining {
   }
 
   /**
-   * Login (a 401 challenge, then Basic), push, pull, search, manifest inspect and version against
-   * a {@code berth serve} of this jar; skipped when it does not start.
+   * Login (a 401 challenge, then Basic), push, pull, copy, tags, inspect docker://, search,
+   * manifest inspect and version against a {@code berth serve} of this jar; skipped when it does
+   * not start.
    */
   private static void withRegistry(Path home, Map<String, String> env) throws IOException, InterruptedException {
     Path jar;
@@ -141,6 +140,9 @@ final class AotTraining {
       run(env, "", "push", host + "/train/app:1");
       run(env, "", "pull", "-q", host + "/train/app:1");
       run(env, "", "pull", host + "/train/nope:1");
+      run(env, "", "copy", host + "/train/app:1", host + "/train/copy:1");
+      run(env, "", "tags", host + "/train/app");
+      run(env, "", "inspect", "docker://" + host + "/train/app:1");
       run(env, "", "manifest", "inspect", host + "/train/app:1");
       run(env, "", "search", host + "/train");
       run(env, "", "version", host);

@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.client.HttpClients;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,7 @@ import picocli.CommandLine;
  * The real entry point: takes its streams and environment, returns an exit code, so tests call it
  * directly and assert the exact text. User errors print one line; only bugs print a stack trace.
  * The command tree is {@link CommandTree}; docker's wording for bad command lines is
- * {@link CommandLineErrors}.
+ * {@link CommandLineErrors}. The HTTP clients a command made are shut down when it is done.
  */
 public final class Berth {
   private final CliContext context;
@@ -34,8 +35,13 @@ public final class Berth {
   }
 
   public int run(String... args) {
-    // only the commands on the way to the one named are built: see CommandTree
-    return configure(CommandTree.build(context, args, false)).execute(args);
+    try {
+      // only the commands on the way to the one named are built: see CommandTree
+      return configure(CommandTree.build(context, args, false)).execute(args);
+    } finally {
+      // the command is done with its HTTP clients: their threads would hold the JVM's exit (see HttpClients)
+      HttpClients.shutdownAll();
+    }
   }
 
   private CommandLine configure(CommandLine cl) {

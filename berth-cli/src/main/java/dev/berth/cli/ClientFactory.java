@@ -1,13 +1,14 @@
 package dev.berth.cli;
 
-import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.auth.ChallengeAuthenticator;
 import dev.berth.client.registry.CatalogClient;
+import dev.berth.client.registry.EndpointResolver;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.TransportOptions;
 import dev.berth.client.store.ImageStore;
+import dev.berth.client.tls.TlsSetupException;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.model.Reference;
 import java.io.IOException;
@@ -15,9 +16,11 @@ import java.net.http.HttpClient;
 
 /**
  * Where image commands get their collaborators: the local image store, the HTTP client and, per
- * registry, the {@link Authenticator}. HTTP clients come from {@link HttpClients}: TLS is set up
- * only for a connection that needs it (a loopback registry is plain HTTP), and they are shut down
- * before the process exits.
+ * registry, the {@link Authenticator}. HTTP clients come from
+ * {@link TransportOptions#newHttpClient(String)}, so from {@link dev.berth.client.HttpClients}:
+ * the registry's certs.d trust and client certificate (or {@code --insecure}), TLS set up only
+ * for a connection that needs it (a loopback registry is plain HTTP), and shut down when the
+ * command is done ({@link Berth#run}).
  */
 final class ClientFactory {
 
@@ -26,24 +29,60 @@ final class ClientFactory {
     return ImageStore.open(context.dataHome().resolve("images"));
   }
 
-  /** A client for the image's repository, authenticating as docker would; {@code push} asks for push access too. */
+  /**
+   * A client for the image's repository, authenticating as docker would; {@code push} asks for
+   * push access too. TLS trusts the system's CAs and the registry's certs.d directories (see
+   * {@link dev.berth.client.tls.CertsDirectories}); {@code --insecure} skips verification.
+   */
   static RegistryClient registryClient(CliContext context, Reference image, boolean push, TransportOptions options) {
-    RegistryEndpoint endpoint = endpointFor(image);
-    HttpClient http = HttpClients.newClient(options.connectTimeout());
-    return new RegistryClient(http, endpoint, image.path(),
-        authenticatorFor(context, image.domain(), image.path(), endpoint, http), push, options);
+    Connection c = connect(context, image.registryHost(), options);
+    Authenticator auth = authenticatorFor(context, image.domain(), image.path(), c.endpoint(), c.http(), c.options().insecure());
+    return new RegistryClient(c.http(), c.endpoint(), image.path(), auth, push, c.options());
   }
 
-  /** A client for a registry's catalog ({@code berth search}), with the credentials docker would use for {@code domain}. */
-  static CatalogClient catalogClient(CliContext context, String domain, TransportOptions options) {
-    RegistryEndpoint endpoint = RegistryEndpoint.forHost(domain);
-    HttpClient http = HttpClients.newClient(options.connectTimeout());
-    return new CatalogClient(http, endpoint, authenticatorFor(context, domain, null, endpoint, http), options);
+  /** A client for a registry's catalog ({@code berth search}), with the credentials docker would use for {@code host}. */
+  static CatalogClient catalogClient(CliContext context, String host, TransportOptions options) {
+    Connection c = connect(context, host, options);
+    return new CatalogClient(c.http(), c.endpoint(),
+        authenticatorFor(context, host, null, c.endpoint(), c.http(), c.options().insecure()), c.options());
   }
 
-  /** The endpoint for an image's registry: Docker Hub's API host, HTTPS unless loopback. */
-  private static RegistryEndpoint endpointFor(Reference image) {
-    return RegistryEndpoint.forHost(image.registryHost());
+  /** How to reach one registry: its HTTP client, its endpoint (HTTPS or HTTP), and the options that hold for it. */
+  record Connection(HttpClient http, RegistryEndpoint endpoint, TransportOptions options) {}
+
+  /**
+   * The way to {@code host} ({@code host:port} as references name it): the options made insecure
+   * when {@code BERTH_INSECURE_REGISTRIES} lists it, an HTTP client with its certs.d trust, and
+   * HTTPS or plain HTTP as {@link EndpointResolver} decides. Also for calls without credentials
+   * ({@code berth version SERVER}).
+   */
+  static Connection connect(CliContext context, String host, TransportOptions options) {
+    TransportOptions o = insecureRegistry(context, host) ? options.withInsecure(true) : options;
+    HttpClient http;
+    try {
+      http = o.newHttpClient(host);
+    } catch (TlsSetupException e) {
+      throw new UserError(e.getMessage());
+    }
+    return new Connection(http, EndpointResolver.resolve(http, host, o), o);
+  }
+
+  /**
+   * Whether {@code BERTH_INSECURE_REGISTRIES} (host:port names, separated by commas, as docker's
+   * {@code insecure-registries} setting) lists the registry: then it is treated as with
+   * {@code --insecure}.
+   */
+  static boolean insecureRegistry(CliContext context, String host) {
+    String list = context.env("BERTH_INSECURE_REGISTRIES");
+    if (list == null) {
+      return false;
+    }
+    for (String entry : list.split(",")) {
+      if (entry.strip().equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -53,11 +92,11 @@ final class ClientFactory {
    * repository-scoped key first (none for registry-wide calls), answering Basic and Bearer challenges.
    */
   private static Authenticator authenticatorFor(CliContext context, String domain, String repository,
-      RegistryEndpoint endpoint, HttpClient http) {
+      RegistryEndpoint endpoint, HttpClient http, boolean insecure) {
     DockerCredentials credentials = CredentialsCommand.credentials(context);
     try {
       return new ChallengeAuthenticator(endpoint,
-          repository == null ? credentials.lookup(domain) : credentials.lookup(domain, repository), http);
+          repository == null ? credentials.lookup(domain) : credentials.lookup(domain, repository), http).insecure(insecure);
     } catch (IOException e) {
       // a corrupt config.json or a failing helper: say which, in one line
       throw new UserError(e.getMessage());

@@ -124,6 +124,13 @@ final class CommandDef {
     return this;
   }
 
+  /** The same, {@code defaultValue} when absent. */
+  CommandDef intOption(String label, String description, int defaultValue, String... names) {
+    spec.addOption(OptionSpec.builder(names).type(int.class).paramLabel(label).defaultValue(Integer.toString(defaultValue))
+        .description(description).build());
+    return this;
+  }
+
   /** An option that may be given several times ({@code --filter a=b --filter c=d}). */
   CommandDef repeatable(String label, String description, String... names) {
     spec.addOption(OptionSpec.builder(names).type(List.class).auxiliaryTypes(String.class).paramLabel(label)

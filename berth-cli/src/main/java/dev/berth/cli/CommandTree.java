@@ -26,8 +26,8 @@ final class CommandTree {
     SECTIONS.put("Common Commands:", List.of("pull", "push", "images", "login", "logout", "search", "version"));
     SECTIONS.put("Management Commands:", List.of("image", "manifest", "system", "credentials", "helper"));
     SECTIONS.put("Registry Commands:", List.of("serve", "gc", "user", "token", "trust"));
-    SECTIONS.put("Commands:", List.of("completion", "help", "history", "inspect", "install", "load", "rmi", "save",
-        "tag", "whoami"));
+    SECTIONS.put("Commands:", List.of("completion", "copy", "help", "history", "inspect", "install", "load", "rmi",
+        "save", "tag", "tags", "whoami"));
   }
 
   /** docker's order for a group: usage, description, its commands, then options. */
@@ -83,6 +83,8 @@ final class CommandTree {
       annotated("helper", HelperCommand.class),
       leaf("pull", PullCommand::spec),
       leaf("push", PushCommand::spec),
+      leaf("copy", CopyCommand::spec),
+      leaf("tags", TagsCommand::spec),
       leaf("images", ImagesCommand::spec),
       leaf("search", SearchCommand::spec),
       leaf("version", VersionCommand::spec),

@@ -25,6 +25,19 @@ final class ImageArgs {
     }
   }
 
+  /** {@code docker://host/repo:tag} as skopeo writes it is {@code host/repo:tag}; skopeo's other transports are refused. */
+  static String withoutTransport(String text) {
+    if (text.startsWith("docker://")) {
+      return text.substring("docker://".length());
+    }
+    int sep = text.indexOf(':');
+    if (sep > 0 && java.util.Set.of("oci", "oci-archive", "docker-archive", "docker-daemon", "dir", "containers-storage",
+        "sif", "tarball").contains(text.substring(0, sep))) {
+      throw new UserError("unsupported transport " + text.substring(0, sep) + ": in " + text + " (only docker:// names a registry image)");
+    }
+    return text;
+  }
+
   /** Whether {@code text} found {@code image} by its name (not by an image-id prefix). */
   static boolean namedBy(String text, StoredImage image) {
     if (image.name() == null) {

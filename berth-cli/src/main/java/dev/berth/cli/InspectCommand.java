@@ -4,11 +4,17 @@ import dev.berth.cli.format.Formatter;
 import dev.berth.cli.format.GoJson;
 import dev.berth.cli.format.GoTemplate;
 import dev.berth.client.image.Json;
+import dev.berth.client.image.Platform;
+import dev.berth.client.inspect.RemoteImage;
+import dev.berth.client.registry.RegistryClient;
+import dev.berth.client.registry.RegistryException;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoreException;
 import dev.berth.client.store.StoredImage;
 import dev.berth.client.store.UnpackedSizes;
+import dev.berth.model.Reference;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,35 +26,52 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code berth inspect} / {@code berth image inspect}: docker's JSON array for each image (its
  * field names and order), or {@code --format} applied to each. Arguments are looked up through
- * {@link Source}s: the local store now; a registry ({@code docker://NAME}) is the next source.
+ * {@link Source}s: {@code docker://NAME} is an image in a registry, read without pulling it and
+ * shown as {@code skopeo inspect} shows it ({@link RemoteImage}; one such argument alone prints
+ * skopeo's object rather than an array); anything else is in the local store. {@code --raw} and
+ * {@code --config} print a registry image's manifest and config byte for byte.
  */
 final class InspectCommand {
   static CommandSpec spec(CliContext context) {
-    return CommandDef.of("inspect", "Display detailed information on one or more images")
-        .arguments("IMAGE", 1, "A local image: a name (app:1; no tag means latest) or an image ID (prefix)")
+    return CommandDef.of("inspect", "Display detailed information on one or more images, local or in a registry (docker://NAME)")
+        .arguments("IMAGE", 1, "A local image: a name (app:1; no tag means latest) or an image ID (prefix);"
+            + " or docker://NAME[:TAG|@DIGEST], an image in its registry")
         .option("FORMAT", "Format output using a custom template: 'json' (default), or a Go TEMPLATE such as"
-            + " '{{.Id}}' or '{{json .Config}}'", "-f", "--format")
+            + " '{{.Id}}' or '{{json .Config}}' ('{{.Digest}}' for docker://NAME)", "-f", "--format")
         .option("TYPE", "Only 'image': Berth has no containers, volumes or networks", "--type")
-        .runs(a -> new InspectCommand(context, a.arguments(0), a.string("--format"), a.string("--type")).call());
+        .option("os/arch[/variant]", "For docker://NAME of a multi-platform image, the platform to show"
+            + " (default: this machine's)", "--platform")
+        .flag("For one docker://NAME: its manifest (or index) as the registry holds it, byte for byte", "--raw")
+        .flag("For one docker://NAME: its config as the registry holds it, byte for byte", "--config")
+        .flag(TransportArgs.INSECURE_DESCRIPTION, "--insecure")
+        .runs(a -> new InspectCommand(context, a.arguments(0), a.string("--format"), a.string("--type"),
+            new Registry(context, a.string("--platform"), a.flag("--insecure")), a.flag("--raw"), a.flag("--config")).call());
   }
 
   private final CliContext context;
   private final List<String> images;
   private final String format;
   private final String type;
+  private final Registry registry;
+  private final boolean raw;
+  private final boolean config;
 
-  InspectCommand(CliContext context, List<String> images, String format, String type) {
+  InspectCommand(CliContext context, List<String> images, String format, String type, Registry registry, boolean raw,
+      boolean config) {
     this.context = context;
     this.images = images;
     this.format = format;
     this.type = type;
+    this.registry = registry;
+    this.raw = raw;
+    this.config = config;
   }
 
   /** Where an argument is looked up; each source says which arguments are its own. */
   interface Source {
     boolean accepts(String argument);
 
-    /** docker's {@code image.InspectResponse} for the argument, as ordered maps. */
+    /** What the source shows for the argument (docker's {@code image.InspectResponse}, skopeo's output), as ordered maps. */
     GoTemplate.Struct inspect(String argument) throws IOException;
   }
 
@@ -56,7 +79,22 @@ final class InspectCommand {
     if (type != null && !type.equals("image")) {
       throw new UserError("unknown type " + type + ": berth inspects images only (--type image)");
     }
-    List<Source> sources = List.of(new Registry(), new Local(context));
+    boolean json = format == null || format.isEmpty() || format.equals(Formatter.JSON);
+    try {
+      if (!json) {
+        Formatter.check(format); // before any registry is asked
+      }
+    } catch (GoTemplate.TemplateException e) {
+      throw new UserError(e.getMessage());
+    }
+    boolean oneRemote = images.size() == 1 && registry.accepts(images.getFirst());
+    if (raw || config) {
+      if (!oneRemote) {
+        throw new UserError("--raw and --config take one registry image (docker://NAME)");
+      }
+      return printRaw(images.getFirst());
+    }
+    List<Source> sources = List.of(registry, new Local(context));
     List<Object> found = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     for (String argument : images) {
@@ -70,8 +108,10 @@ final class InspectCommand {
       }
     }
     try {
-      if (format == null || format.isEmpty() || format.equals(Formatter.JSON)) {
-        context.out().println(GoJson.indent(found, "    "));
+      if (oneRemote && found.isEmpty()) {
+        // skopeo inspect: nothing on stdout when the image cannot be read
+      } else if (json) {
+        context.out().println(GoJson.indent(oneRemote ? found.getFirst() : found, "    "));
       } else {
         context.out().print(Formatter.render(format, found, Map.of()));
       }
@@ -82,17 +122,63 @@ final class InspectCommand {
     return errors.isEmpty() ? 0 : 1;
   }
 
-  /** {@code docker://NAME}: an image in a registry, without pulling it (issue 9). */
-  private static final class Registry implements Source {
-    @Override
-    public boolean accepts(String argument) {
-      return argument.startsWith("docker://");
+  private int printRaw(String argument) {
+    try {
+      RemoteImage image = registry.read(argument);
+      context.out().print(new String(raw ? image.raw().content() : image.config(), StandardCharsets.UTF_8));
+      context.out().println();
+      return 0;
+    } catch (IOException e) {
+      throw ImageArgs.failure(e);
+    }
+  }
+
+  /**
+   * {@code docker://NAME}: an image in a registry, read without pulling it ({@link RemoteImage}):
+   * the manifest (for an index, {@code --platform}'s or this machine's), its config and the
+   * repository's tags, shown with the fields {@code skopeo inspect} prints.
+   */
+  static final class Registry implements Source {
+    private static final String PREFIX = "docker://";
+    private final CliContext context;
+    private final String platform;
+    private final boolean insecure;
+
+    Registry(CliContext context, String platform, boolean insecure) {
+      this.context = context;
+      this.platform = platform;
+      this.insecure = insecure;
     }
 
     @Override
-    public GoTemplate.Struct inspect(String argument) {
-      throw new UserError("inspecting an image in a registry (" + argument + ") is not supported yet;"
-          + " 'manifest inspect " + argument.substring("docker://".length()) + "' shows its manifest");
+    public boolean accepts(String argument) {
+      return argument.startsWith(PREFIX);
+    }
+
+    @Override
+    public GoTemplate.Struct inspect(String argument) throws IOException {
+      GoTemplate.Struct out = new GoTemplate.Struct("inspectOutput");
+      read(argument).skopeoFields().forEach(out::with);
+      return out;
+    }
+
+    RemoteImage read(String argument) throws IOException {
+      Platform wanted;
+      try {
+        wanted = platform == null ? Platform.current() : Platform.parse(platform);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
+      Reference ref = ImageArgs.parse(ImageArgs.withoutTransport(argument));
+      RegistryClient client = ClientFactory.registryClient(context, ref, false, TransportArgs.options(context, insecure));
+      try {
+        return RemoteImage.read(client, ref, wanted);
+      } catch (RegistryException e) {
+        if (e.isAuthFailure()) {
+          throw ImageArgs.authFailure(context, e, "inspecting", ref);
+        }
+        throw e;
+      }
     }
   }
 

@@ -6,30 +6,34 @@ import dev.berth.client.registry.TransportOptions;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
 import dev.berth.client.transfer.Pusher;
+import dev.berth.client.transfer.TransferListener;
+import dev.berth.client.transfer.TransferOptions;
 import dev.berth.model.Reference;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code berth push NAME[:TAG]}: sends a named image to its registry. Missing or wrong credentials
- * fail at the first 401 with the registry's message and the login to run. As docker: no tag means
- * {@code latest} (and says so), {@code -a} pushes every local tag of the repository, {@code -q}
- * prints only the pushed name.
+ * {@code berth push NAME[:TAG]}: sends a named image to its registry, several layers at a time.
+ * Missing or wrong credentials fail at the first 401 with the registry's message and the login to
+ * run. As docker: no tag means {@code latest} (and says so), {@code -a} pushes every local tag of
+ * the repository, {@code -q} prints only the pushed name.
  */
 final class PushCommand {
+  private static final String REFERS = "The push refers to repository";
+
   static CommandSpec spec(CliContext context) {
-    return CommandDef.of("push", "Upload an image to a registry")
+    CommandDef def = CommandDef.of("push", "Upload an image to a registry")
         .argument("NAME[:TAG]", "A name of a local image (see 'images'), e.g. 127.0.0.1:5000/team/app:1: the"
             + " registry is its first component; without a tag, 'latest'")
         .flag("Push all local tags of the repository", "-a", "--all-tags")
         .flag("Suppress verbose output", "-q", "--quiet")
-        .flag(TransportArgs.INSECURE_DESCRIPTION, "--insecure")
+        .flag(TransportArgs.INSECURE_DESCRIPTION, "--insecure");
+    return TransferArgs.concurrency(def)
         .runs(a -> new PushCommand(context, a.argument(0), a.flag("--all-tags"), a.flag("--quiet"),
-            TransportArgs.options(context, a.flag("--insecure"))).call());
+            TransportArgs.options(context, a.flag("--insecure")), TransferArgs.options(a)).call());
   }
 
   private final CliContext context;
@@ -37,13 +41,16 @@ final class PushCommand {
   private final boolean allTags;
   private final boolean quiet;
   private final TransportOptions transport;
+  private final TransferOptions transfer;
 
-  PushCommand(CliContext context, String image, boolean allTags, boolean quiet, TransportOptions transport) {
+  PushCommand(CliContext context, String image, boolean allTags, boolean quiet, TransportOptions transport,
+      TransferOptions transfer) {
     this.context = context;
     this.image = image;
     this.allTags = allTags;
     this.quiet = quiet;
     this.transport = transport;
+    this.transfer = transfer;
   }
 
   int call() {
@@ -74,16 +81,15 @@ final class PushCommand {
       RegistryClient client = ClientFactory.registryClient(context, ref, true, transport);
       // with -a, one "The push refers to repository" line, as docker prints it
       String[] previous = {null};
-      Consumer<String> progress = quiet ? line -> { } : line -> {
-        if (!(line.startsWith("The push refers to repository") && line.equals(previous[0]))) {
-          context.out().println(line);
-        }
-        if (line.startsWith("The push refers to repository")) {
+      TransferListener progress = ProgressOutput.filtered(ProgressOutput.forContext(context, quiet), line -> {
+        boolean repeated = line.startsWith(REFERS) && line.equals(previous[0]);
+        if (line.startsWith(REFERS)) {
           previous[0] = line;
         }
-      };
+        return !repeated;
+      });
       for (StoredImage stored : images) {
-        new Pusher(store, client, progress).push(stored, stored.name());
+        new Pusher(store, client, progress, transfer).push(stored, stored.name());
       }
       if (quiet) {
         context.out().println(allTags ? ref.repository() : ref.canonical());

@@ -47,7 +47,7 @@ final class SaveCommand {
         if (context.console() != null) {
           throw new UserError("cowardly refusing to save to a terminal. Use the -o flag or redirect");
         }
-        new ArchiveSaver(store).save(items, context.out());
+        new ArchiveSaver(store, w -> context.err().println("WARNING: " + w)).save(items, context.out());
         context.out().flush();
         return 0;
       }
@@ -56,7 +56,7 @@ final class SaveCommand {
       }
       try (AtomicFiles.Pending pending = AtomicFiles.Pending.beside(output)) {
         try (OutputStream out = new BufferedOutputStream(pending.open(), 64 * 1024)) {
-          new ArchiveSaver(store).save(items, out);
+          new ArchiveSaver(store, w -> context.err().println("WARNING: " + w)).save(items, out);
         }
         pending.commit(output);
       }

@@ -4,8 +4,6 @@ import dev.berth.cli.format.Formatter;
 import dev.berth.cli.format.GoTemplate;
 import dev.berth.cli.format.GoTemplate.Struct;
 import dev.berth.cli.format.TabWriter;
-import dev.berth.client.HttpClients;
-import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.registry.ServerVersion;
 import dev.berth.credentials.RegistryHosts;
 import dev.berth.model.BerthVersion;
@@ -58,7 +56,9 @@ final class VersionCommand {
       }
       String host = key.equals(RegistryHosts.HUB_KEY) ? "registry-1.docker.io" : key;
       try {
-        ServerVersion v = ServerVersion.probe(HttpClients.newClient(), RegistryEndpoint.forHost(host));
+        // without credentials, but with the registry's certs.d trust and BERTH_INSECURE_REGISTRIES
+        ClientFactory.Connection c = ClientFactory.connect(context, host, TransportArgs.options(context, false));
+        ServerVersion v = ServerVersion.probe(c.http(), c.endpoint());
         info.with("Server", new Struct("serverVersion")
             .with("Address", host)
             .with("Product", v.berthVersion() != null ? "Berth" : "")

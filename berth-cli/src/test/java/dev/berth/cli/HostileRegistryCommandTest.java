@@ -146,8 +146,10 @@ class HostileRegistryCommandTest {
     layerMode = "trickle";
     CliRun berth = new CliRun(home);
     berth.env.put("BERTH_STALL_TIMEOUT", "400ms");
+    berth.env.put("BERTH_RETRIES", "1"); // a stall is worth one more try (said aloud), then it is final
     CliRun.Result pull = berth.run("pull", host + "/hostile/app:1");
     assertThat(pull.exitCode()).as(pull.err()).isEqualTo(1);
+    assertThat(pull.out()).contains(LAYER_DIGEST.substring(7, 19) + ": Retrying in 1 second\n");
     assertThat(pull.err()).matches("Error: Tried to pull blob " + LAYER_DIGEST + " from " + host.replace(".", "\\.")
         + "/hostile/app but failed because: only \\d+ bytes from " + host.replace(".", "\\.") + " in 400 ms \\(stall timeout\\)\n");
     assertStoreHoldsNoLayer();

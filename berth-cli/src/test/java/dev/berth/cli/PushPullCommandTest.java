@@ -64,8 +64,9 @@ class PushPullCommandTest {
     assertThat(push.exitCode()).as(push.err()).isZero();
     var lines = push.out().lines().toList();
     assertThat(lines.get(0)).isEqualTo("The push refers to repository [" + registry.host() + "/spring-vue-starter-repo/spring-vue-image]");
-    assertThat(lines.get(1)).isEqualTo(layerDigest(image, 1).shortId() + ": Pushed");
-    assertThat(lines.get(2)).isEqualTo(layerDigest(image, 0).shortId() + ": Pushed");
+    // layers go up concurrently: their lines in any order
+    assertThat(lines.subList(1, 3)).containsExactlyInAnyOrder(layerDigest(image, 1).shortId() + ": Pushed",
+        layerDigest(image, 0).shortId() + ": Pushed");
     assertThat(lines.get(3)).matches("131: digest: sha256:[0-9a-f]{64} size: \\d+");
     String digest = lines.get(3).split(" ")[2];
 
@@ -84,6 +85,42 @@ class PushPullCommandTest {
     assertThat(missing.exitCode()).isEqualTo(1);
     assertThat(missing.err()).startsWith("Error: manifest for " + registry.host()
         + "/spring-vue-starter-repo/spring-vue-image:132 not found: manifest unknown").hasLineCount(1);
+  }
+
+  @Test
+  void copyGoesRegistryToRegistryMountingWithinOneAndBadArgumentsAreOneLine() throws Exception {
+    String name = registry.host() + "/copy/source:1";
+    var image = image(43, 2, name);
+    CliRun berth = new CliRun(home);
+    login(home, "bob", "pa55-word");
+    berth.run("load", "-i", image.writeDockerArchive(home.resolve("in.tar")).toString());
+    String digest = berth.run("push", name).out().lines().filter(l -> l.contains(": digest: ")).findFirst().orElseThrow()
+        .split(" ")[2];
+
+    CliRun.Result copy = berth.run("copy", "docker://" + name, "docker://" + registry.host() + "/copy/target:2");
+    assertThat(copy.exitCode()).as(copy.err()).isZero();
+    assertThat(copy.out().lines()).filteredOn(l -> l.endsWith(": Mounted from copy/source")).hasSize(2);
+    assertThat(copy.out()).startsWith("Copying " + name + " to " + registry.host() + "/copy/target:2\n")
+        .containsPattern("\n2: digest: " + digest + " size: \\d+\n$");
+    CliRun.Result quiet = berth.run("copy", "-q", name, registry.host() + "/copy/target:3");
+    assertThat(quiet.out()).isEqualTo(registry.host() + "/copy/target:3\n");
+    // the copy is what was pushed: a pull of it says the same digest
+    CliRun other = new CliRun(home.resolve("other"));
+    login(home.resolve("other"), "bob", "pa55-word");
+    assertThat(other.run("pull", registry.host() + "/copy/target:2").out()).contains("Digest: " + digest + "\n");
+
+    assertOneLine(berth.run("copy", "oci:/tmp/layout", name), "Error: unsupported transport oci: in oci:/tmp/layout"
+        + " (only docker:// names a registry image)");
+    assertOneLine(berth.run("pull", "--platform", "amd64", name),
+        "Error: invalid platform: amd64 (expected os/arch[/variant], such as linux/amd64)");
+    assertOneLine(berth.run("pull", "--platform", "linux/amd64", "--all-platforms", name),
+        "Error: --platform and --all-platforms cannot be used together");
+    assertOneLine(berth.run("push", "--concurrency", "0", name), "Error: invalid concurrency: 0 (expected 1 to 64)");
+  }
+
+  private static void assertOneLine(CliRun.Result r, String error) {
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo(error + "\n");
   }
 
   @Test

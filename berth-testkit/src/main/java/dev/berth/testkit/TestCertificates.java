@@ -66,6 +66,36 @@ public final class TestCertificates {
     public Path writeKey(Path file) {
       return write(file, pem("PRIVATE KEY", key.getEncoded()), true);
     }
+
+    /** The certificate as PEM text. */
+    public String certPem() {
+      return pem("CERTIFICATE", encoded(cert));
+    }
+
+    /** The key as PKCS#8 PEM text ({@code BEGIN PRIVATE KEY}). */
+    public String keyPem() {
+      return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    /**
+     * The key as openssl's traditional forms have it: {@code BEGIN RSA PRIVATE KEY} (PKCS#1) or
+     * {@code BEGIN EC PRIVATE KEY} (SEC1, naming its curve, as {@code openssl ecparam -genkey}
+     * writes it); older tools and many docker guides leave client keys so.
+     */
+    public String traditionalKeyPem() {
+      try {
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+        if (key.getAlgorithm().equals("EC")) {
+          var inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+          int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
+          var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(bits, inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
+          return pem("EC PRIVATE KEY", sec1.getEncoded());
+        }
+        return pem("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   public static Issued ca(String name) {
@@ -89,22 +119,47 @@ public final class TestCertificates {
 
   /** A server certificate for {@code names} (DNS names or IP addresses). */
   public static Issued server(Issued issuer, String... names) {
-    return leaf(issuer, names[0], KeyPurposeId.id_kp_serverAuth, names);
+    Instant now = Instant.now();
+    return leaf(issuer, names[0], KeyPurposeId.id_kp_serverAuth, names, keyPair(), now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(30)));
+  }
+
+  /** A server certificate valid only from {@code notBefore} to {@code notAfter} (an expired one, say). */
+  public static Issued server(Issued issuer, Instant notBefore, Instant notAfter, String... names) {
+    return leaf(issuer, names[0], KeyPurposeId.id_kp_serverAuth, names, keyPair(), notBefore, notAfter);
   }
 
   public static Issued client(Issued issuer, String name) {
-    return leaf(issuer, name, KeyPurposeId.id_kp_clientAuth, new String[0]);
+    return client(issuer, name, keyPair());
   }
 
-  private static Issued leaf(Issued issuer, String cn, KeyPurposeId purpose, String[] names) {
-    KeyPair pair = keyPair();
+  /** A client certificate for {@code keys} (an RSA pair from {@link #rsaKeyPair()}, say). */
+  public static Issued client(Issued issuer, String name, KeyPair keys) {
+    Instant now = Instant.now();
+    return leaf(issuer, name, KeyPurposeId.id_kp_clientAuth, new String[0], keys, now.minus(Duration.ofHours(1)),
+        now.plus(Duration.ofDays(30)));
+  }
+
+  /** RSA 2048, for keys that must be RSA (the certificates here are otherwise EC P-256). */
+  public static KeyPair rsaKeyPair() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Issued leaf(Issued issuer, String cn, KeyPurposeId purpose, String[] names, KeyPair pair, Instant notBefore,
+      Instant notAfter) {
     GeneralName[] sans = new GeneralName[names.length];
     for (int i = 0; i < names.length; i++) {
       boolean ip = names[i].matches("[0-9.]+") || names[i].contains(":");
       sans[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, names[i]);
     }
     X509Certificate cert = build(new X500Name(issuer.cert().getSubjectX500Principal().getName()), new X500Name("CN=" + cn),
-        pair, issuer.key(), false, purpose, sans.length == 0 ? null : new GeneralNames(sans));
+        pair, issuer.key(), false, purpose, sans.length == 0 ? null : new GeneralNames(sans), notBefore, notAfter);
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(cert);
     if (!isRoot(issuer.cert())) {
@@ -119,12 +174,17 @@ public final class TestCertificates {
 
   private static X509Certificate build(X500Name issuer, X500Name subject, KeyPair pair, PrivateKey signer, boolean ca,
       KeyPurposeId purpose, GeneralNames sans) {
+    Instant now = Instant.now();
+    return build(issuer, subject, pair, signer, ca, purpose, sans, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)));
+  }
+
+  private static X509Certificate build(X500Name issuer, X500Name subject, KeyPair pair, PrivateKey signer, boolean ca,
+      KeyPurposeId purpose, GeneralNames sans, Instant notBefore, Instant notAfter) {
     try {
-      Instant now = Instant.now();
       byte[] serial = new byte[12];
       new SecureRandom().nextBytes(serial);
       var b = new JcaX509v3CertificateBuilder(issuer, new BigInteger(1, serial).add(BigInteger.ONE),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))), subject, pair.getPublic());
+          Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic());
       b.addExtension(Extension.basicConstraints, true, ca ? new BasicConstraints(true) : new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
       if (purpose != null) {

@@ -20,6 +20,16 @@ public final class Formatter {
   }
 
   /**
+   * Parses {@code format} without running it: a command that fetches its data from a registry
+   * refuses a bad format before it asks.
+   *
+   * @throws TemplateException as {@link #render} would for it
+   */
+  public static void check(String format) throws TemplateException {
+    render(format, List.of(), Map.of());
+  }
+
+  /**
    * @param headers the column title of each field, for the header row of a table
    * @throws TemplateException with docker's prefix, for the caller to print as one line
    */

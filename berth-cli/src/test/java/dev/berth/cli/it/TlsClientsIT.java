@@ -116,6 +116,15 @@ class TlsClientsIT {
       assertThat(refused.exitCode()).isNotZero();
       assertThat(refused.err()).contains("x509");
 
+      // berth as a client refuses it too, in one line naming the registry and where its CA goes
+      if (external != null) {
+        BerthCli.Result berthRefused = berth("", "pull", host + "/tls/app:1");
+        assertThat(berthRefused.exitCode()).as(berthRefused.toString()).isEqualTo(1);
+        assertThat(berthRefused.err()).isEqualTo("Error: TLS: the certificate of " + host + " is signed by an unknown"
+            + " authority; put the registry's CA certificate in " + sysRoot.resolve("etc/docker/certs.d").resolve(host)
+            + "/ca.crt (or use --insecure to skip verification)\n");
+      }
+
       // a wrong fingerprint installs nothing
       String wrong = (fingerprint.startsWith("00") ? "11" : "00") + fingerprint.substring(2);
       BerthCli.Result mismatch = berth("", "trust", "https://" + host, "--fingerprint", wrong);
@@ -130,6 +139,15 @@ class TlsClientsIT {
         assertThat(trusted.out()).contains(t.file().toString());
         assertThat(Files.readString(t.file())).isEqualTo(Files.readString(dir.resolve("storage/tls/ca.crt")));
       }
+
+      // berth pulls and pushes over HTTPS, verified against the CA berth trust installed
+      Files.createDirectories(cli.dockerConfigDir());
+      Files.writeString(cli.dockerConfigDir().resolve("config.json"), Files.readString(authfile));
+      ok(skopeo("copy", certDir, "--authfile", authfile.toString(), "oci-archive:" + archive + ":v1",
+          "docker://" + host + "/tls/berth:1"));
+      ok(berth("", "pull", host + "/tls/berth:1"));
+      ok(berth("", "tag", host + "/tls/berth:1", host + "/tls/berth:2"));
+      assertThat(ok(berth("", "push", host + "/tls/berth:2")).out()).containsPattern("2: digest: sha256:[0-9a-f]{64}");
 
       // docker CLI: login over HTTPS, verified against the installed CA
       if (external == null) {

@@ -3,6 +3,7 @@ package dev.berth.client.archive;
 import dev.berth.client.image.Descriptor;
 import dev.berth.client.image.Json;
 import dev.berth.client.store.ImageStore;
+import dev.berth.client.store.StoreException;
 import dev.berth.client.store.StoredImage;
 import dev.berth.model.Digest;
 import dev.berth.model.Reference;
@@ -16,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -25,23 +27,44 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * {@code org.opencontainers.image.ref.name}, {@code blobs/sha256/...}) plus a docker
  * {@code manifest.json} whose Config and Layers point into the same blobs. Blobs are copied from
  * the store straight into the tar stream.
+ *
+ * <p>An archive is complete for what it names: a multi-platform image pulled whole is saved as
+ * its index with every platform; one pulled for a single platform is saved as that platform's
+ * manifest (its index cannot be, its other platforms are not here), and {@code warnings} hears
+ * that it is so.
  */
 public final class ArchiveSaver {
   private final ImageStore store;
+  private final Consumer<String> warnings;
 
   public ArchiveSaver(ImageStore store) {
+    this(store, w -> { });
+  }
+
+  public ArchiveSaver(ImageStore store, Consumer<String> warnings) {
     this.store = store;
+    this.warnings = warnings;
   }
 
   /** An image to save and the name to record for it (null: save it unnamed, as by ID). */
   public record Item(StoredImage image, Reference name) {}
 
   public void save(List<Item> items, OutputStream out) throws IOException {
+    List<Item> complete = new ArrayList<>();
+    for (Item item : items) {
+      complete.add(completeFor(item));
+    }
+    items = complete;
     Set<Digest> blobs = new LinkedHashSet<>();
     for (Item item : items) {
       Set<Digest> reachable = new LinkedHashSet<>();
       store.markReachable(item.image().target(), reachable);
-      reachable.stream().filter(store::hasBlob).forEach(blobs::add);
+      for (Digest d : reachable) {
+        if (!store.hasBlob(d)) {
+          throw new StoreException("cannot save " + describe(item) + ": blob " + d + " is missing from the image store");
+        }
+        blobs.add(d);
+      }
     }
     TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -63,6 +86,24 @@ public final class ArchiveSaver {
     putFile(tar, "manifest.json", Json.write(dockerManifest(items)));
     tar.finish();
     tar.flush();
+  }
+
+  /** The item itself when complete; else the platform manifest it has, said aloud. */
+  private Item completeFor(Item item) throws IOException {
+    StoredImage image = item.image();
+    if (!image.isIndex() || store.isComplete(image.target())) {
+      return item;
+    }
+    Descriptor platform = image.manifestDescriptor();
+    warnings.accept("saving " + (platform.platformName() != null ? platform.platformName() : "manifest " + platform.digest())
+        + " of " + describe(item) + " only: the other platforms of its index " + image.target().digest()
+        + " are not in the local store (pull it with --all-platforms to save them all)");
+    StoredImage single = new StoredImage(image.name(), platform, platform, image.manifest());
+    return new Item(single, item.name());
+  }
+
+  private static String describe(Item item) {
+    return item.name() != null ? item.name().familiar() : item.image().id().shortId();
   }
 
   private static Map<String, Object> index(List<Item> items) {

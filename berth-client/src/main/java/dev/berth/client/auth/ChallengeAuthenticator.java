@@ -31,9 +31,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code Bearer realm=…,service=…}: fetches a token from the realm ({@code GET
  *       realm?service=&scope=}, with Basic credentials or anonymously; an identity token is
  *       exchanged by {@code POST grant_type=refresh_token}) and answers {@code Bearer TOKEN}.
- *       Tokens are cached per realm, service and scope until shortly before they expire (or the
- *       registry calls one {@code invalid_token}). A {@code scope} the challenge names is asked
- *       for along with the caller's.
+ *       A realm that does not take GET (404 or 405) gets the OAuth2 password grant instead
+ *       ({@code POST grant_type=password}), and {@link #forceOAuth2()} uses that from the start
+ *       (falling back to GET on a 404, as docker does). Tokens are cached per realm, service and
+ *       scope until shortly before they expire. When the registry calls one {@code invalid_token}
+ *       or {@code insufficient_scope}, a new one is fetched (the transport tries once with it). A
+ *       {@code scope} the challenge names is asked for along with the caller's; the caller may ask
+ *       for several, separated by spaces.
  *   <li>{@code Basic}: answers with the credentials; without credentials there is no answer.
  * </ul>
  *
@@ -53,7 +57,12 @@ public final class ChallengeAuthenticator implements Authenticator {
   private final Clock clock;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private volatile boolean offline;
+  private volatile boolean forceOAuth2;
+  private volatile boolean insecure;
+  private volatile java.util.function.Predicate<String> loopback = RegistryEndpoint::isLoopback;
   private volatile String refreshToken;
+  /** Realms that refused GET: they get the OAuth2 POST from then on. */
+  private final java.util.Set<String> postOnly = ConcurrentHashMap.newKeySet();
 
   private record Token(String value, Instant expires) {}
 
@@ -101,6 +110,31 @@ public final class ChallengeAuthenticator implements Authenticator {
    */
   public ChallengeAuthenticator offline() {
     this.offline = true;
+    return this;
+  }
+
+  /**
+   * Fetches tokens with the OAuth2 password grant ({@code POST grant_type=password}) rather than
+   * a GET with Basic credentials, as containers/image and docker do when told to; a realm that
+   * answers 404 to the POST still gets the GET.
+   */
+  public ChallengeAuthenticator forceOAuth2() {
+    this.forceOAuth2 = true;
+    return this;
+  }
+
+  /**
+   * Allows credentials to go to a plain-HTTP token realm that is not on loopback (the user
+   * said {@code --insecure}).
+   */
+  public ChallengeAuthenticator insecure(boolean allow) {
+    this.insecure = allow;
+    return this;
+  }
+
+  /** Tests only: which hosts count as loopback (two loopback addresses stand for two machines). */
+  public ChallengeAuthenticator withLoopback(java.util.function.Predicate<String> isLoopback) {
+    this.loopback = isLoopback;
     return this;
   }
 
@@ -164,22 +198,34 @@ public final class ChallengeAuthenticator implements Authenticator {
     // the registry may name the access it wants (distribution does); ask for ours and for that
     List<String> scopes = new java.util.ArrayList<>();
     if (scope != null) {
-      scopes.add(scope);
+      for (String s : scope.split(" ")) {
+        if (!s.isEmpty() && !scopes.contains(s)) {
+          scopes.add(s);
+        }
+      }
     }
     String asked = challenge.param("scope");
-    if (asked != null && !asked.isEmpty() && !scopes.contains(asked)) {
-      scopes.add(asked);
+    if (asked != null && !asked.isEmpty()) {
+      for (String s : asked.split(" ")) {
+        if (!s.isEmpty() && !scopes.contains(s)) {
+          scopes.add(s);
+        }
+      }
     }
     String cacheKey = realm + "\n" + service + "\n" + scopes;
-    if ("invalid_token".equals(challenge.param("error"))) {
-      tokens.remove(cacheKey); // revoked or expired early: the cached one is no good
+    String error = challenge.param("error");
+    if ("invalid_token".equals(error) || "insufficient_scope".equals(error)) {
+      // revoked, expired early, or short of access: the cached one is no good, ask again (once:
+      // the transport does not come back a second time)
+      tokens.remove(cacheKey);
     }
     Token cached = tokens.get(cacheKey);
     Instant now = clock.instant();
     if (cached != null && now.isBefore(cached.expires())) {
       return cached.value();
     }
-    if (credentials != null && realmUri.getScheme().equals("http") && !RegistryEndpoint.isLoopback(realmUri.getAuthority())) {
+    if (credentials != null && realmUri.getScheme().equals("http") && !loopback.test(realmUri.getAuthority())
+        && !insecure) {
       throw new AuthenticationException(AuthenticationException.Kind.INSECURE,
           "refusing to send credentials for " + registry.host() + " to token server " + realm
               + " over plain HTTP");
@@ -197,40 +243,32 @@ public final class ChallengeAuthenticator implements Authenticator {
     for (String scope : scopes) {
       query.add("scope=" + encode(scope));
     }
-    HttpRequest.Builder request;
-    if (credentials != null && credentials.username().equals("<token>")) {
-      // an identity token is an OAuth2 refresh token: exchange it, never send it as a password
-      String form = query + (query.length() > 0 ? "&" : "") + "grant_type=refresh_token&client_id=berth&refresh_token="
-          + encode(credentials.secret());
-      request = HttpRequest.newBuilder(realm).POST(HttpRequest.BodyPublishers.ofString(form))
-          .header("Content-Type", "application/x-www-form-urlencoded");
-    } else {
-      if (offline && credentials != null) {
-        query.add("offline_token=true").add("client_id=berth").add("account=" + encode(credentials.username()));
-      }
-      String sep = realm.getRawQuery() == null ? "?" : "&";
-      URI uri = query.length() == 0 ? realm : URI.create(realm + sep + query);
-      request = HttpRequest.newBuilder(uri).GET();
-      if (credentials != null) {
-        request.header("Authorization", basic(credentials));
-      }
-    }
-    request.timeout(TIMEOUT).header("Accept", "application/json");
+    boolean identityToken = credentials != null && credentials.username().equals("<token>");
+    boolean password = credentials != null && !identityToken;
+    String realmKey = realm.toString();
     HttpResponse<byte[]> response;
-    try {
-      response = BoundedBody.send(http, request.build(), BoundedBody.SMALL); // a token, never an endless body
-    } catch (IOException e) {
-      throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,
-          "cannot get a token for " + registry.host() + " from " + realm.getAuthority() + ": "
-              + NetworkFailure.describe(e, realm.getAuthority()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while getting a token for " + registry.host());
+    if (identityToken) {
+      // an identity token is an OAuth2 refresh token: exchange it, never send it as a password
+      response = post(realm, query + (query.length() > 0 ? "&" : "") + "grant_type=refresh_token&client_id=berth&refresh_token="
+          + encode(credentials.secret()));
+    } else if (password && (forceOAuth2 || postOnly.contains(realmKey))) {
+      response = post(realm, passwordGrant(query));
+      if (response.statusCode() == 404 && !postOnly.contains(realmKey)) {
+        response = get(realm, query); // no OAuth2 endpoint there (as docker falls back)
+      }
+    } else {
+      response = get(realm, query);
+      if (password && (response.statusCode() == 404 || response.statusCode() == 405)) {
+        // a realm that only speaks OAuth2: the password grant, from now on
+        postOnly.add(realmKey);
+        response = post(realm, passwordGrant(query));
+      }
     }
     int status = response.statusCode();
     if (status != 200) {
-      AuthenticationException.Kind kind = status == 401 || status == 403
-          ? AuthenticationException.Kind.REFUSED : AuthenticationException.Kind.PROTOCOL;
+      // a token server that is busy or down may be back soon: that is worth another try
+      AuthenticationException.Kind kind = status == 401 || status == 403 ? AuthenticationException.Kind.REFUSED
+          : status == 429 || status >= 500 ? AuthenticationException.Kind.UNREACHABLE : AuthenticationException.Kind.PROTOCOL;
       throw new AuthenticationException(kind, "token server " + realm.getAuthority() + " refused a token for "
           + registry.host() + ": " + ErrorText.of(status, response.body()));
     }
@@ -253,6 +291,51 @@ public final class ChallengeAuthenticator implements Authenticator {
       lifetime = Duration.ofSeconds(n.longValue());
     }
     return new Token(token, now.plus(lifetime).minus(SAFETY_MARGIN));
+  }
+
+  /** The OAuth2 password grant's form (the password goes in the body, never the URL). */
+  private String passwordGrant(StringJoiner query) {
+    String form = query + (query.length() > 0 ? "&" : "") + "grant_type=password&client_id=berth&username="
+        + encode(credentials.username()) + "&password=" + encode(credentials.secret());
+    return offline ? form + "&access_type=offline" : form;
+  }
+
+  // GET realm?service=&scope=, with Basic credentials when there are some
+  private HttpResponse<byte[]> get(URI realm, StringJoiner query) throws IOException {
+    StringJoiner q = new StringJoiner("&");
+    if (query.length() > 0) {
+      q.add(query.toString());
+    }
+    if (offline && credentials != null) {
+      q.add("offline_token=true").add("client_id=berth").add("account=" + encode(credentials.username()));
+    }
+    String sep = realm.getRawQuery() == null ? "?" : "&";
+    URI uri = q.length() == 0 ? realm : URI.create(realm + sep + q);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+    if (credentials != null && !credentials.username().equals("<token>")) {
+      request.header("Authorization", basic(credentials));
+    }
+    return send(realm, request);
+  }
+
+  // POST realm, form-encoded (OAuth2)
+  private HttpResponse<byte[]> post(URI realm, String form) throws IOException {
+    return send(realm, HttpRequest.newBuilder(realm).POST(HttpRequest.BodyPublishers.ofString(form))
+        .header("Content-Type", "application/x-www-form-urlencoded"));
+  }
+
+  private HttpResponse<byte[]> send(URI realm, HttpRequest.Builder request) throws IOException {
+    request.timeout(TIMEOUT).header("Accept", "application/json");
+    try {
+      return BoundedBody.send(http, request.build(), BoundedBody.SMALL); // a token, never an endless body
+    } catch (IOException e) {
+      throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,
+          "cannot get a token for " + registry.host() + " from " + realm.getAuthority() + ": "
+              + NetworkFailure.describe(e, realm.getAuthority()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while getting a token for " + registry.host());
+    }
   }
 
   private static String encode(String s) {

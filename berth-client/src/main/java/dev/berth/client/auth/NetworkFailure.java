@@ -7,7 +7,6 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
-import javax.net.ssl.SSLException;
 
 /** Turns the JDK's network exceptions (often without a message) into a few plain words. */
 final class NetworkFailure {
@@ -28,8 +27,10 @@ final class NetworkFailure {
     if (e instanceof HttpTimeoutException) {
       return host + " did not answer in time";
     }
-    if (e instanceof SSLException) {
-      return "TLS handshake with " + host + " failed: " + e.getMessage();
+    java.util.Optional<String> tls = dev.berth.client.tls.TlsFailure.describe(e, host,
+        dev.berth.client.tls.CertsDirectories.fromEnv(System.getenv()));
+    if (tls.isPresent()) {
+      return tls.get();
     }
     if (e instanceof ConnectException) {
       return "connection to " + host + " refused";

@@ -36,7 +36,10 @@ import javax.net.ssl.SSLSession;
  *       (for bodies read into memory, which a trickle would otherwise hold for days).</li>
  * </ul>
  * The reading thread does the waiting (a poll with a timeout), so there is no watchdog thread. As
- * the JDK's {@code ofInputStream}, one chunk is requested at a time: memory stays one chunk deep.
+ * the JDK's {@code ofInputStream}, chunks are requested as they are read, but up to {@link #WINDOW}
+ * ahead, so the network need not wait for the reader (hashing, writing a file) between chunks:
+ * memory stays a few chunks deep (the HTTP client's are 16 KiB, or as
+ * {@code jdk.httpclient.bufsize} says: 256 KiB once {@code TransportOptions} is loaded).
  */
 public final class BoundedBody {
   /** The most read of a token, a {@code /v2/} answer or another small JSON response. */
@@ -47,6 +50,8 @@ public final class BoundedBody {
   public static final Duration DEFAULT_STALL = Duration.ofSeconds(30);
   /** What must arrive per stall timeout (unless the body ends first): 1 KiB, about 34 bytes/s at the default. */
   public static final long MIN_PROGRESS = 1024;
+  /** Chunks requested ahead of the reader. */
+  static final int WINDOW = 8;
 
   /**
    * How many bytes a successful response may have, and why (for the error): {@code the size its
@@ -102,6 +107,26 @@ public final class BoundedBody {
       body = success ? in.readAllBytes() : in.readNBytes((int) ERROR_BODY);
     }
     return new Buffered(response, body);
+  }
+
+  /**
+   * The next piece of a body this class made, as the HTTP client delivered it (no copy), or null
+   * at its end; the same limits apply as to {@code read}. For any other stream, a piece read into
+   * a new buffer. Consumes the piece.
+   */
+  public static ByteBuffer nextChunk(InputStream body) throws IOException {
+    if (body instanceof Stream s) {
+      ByteBuffer b = s.next();
+      if (b == null) {
+        return null;
+      }
+      ByteBuffer piece = b.slice();
+      b.position(b.limit());
+      return piece;
+    }
+    byte[] buffer = new byte[256 * 1024];
+    int n = body.read(buffer);
+    return n < 0 ? null : ByteBuffer.wrap(buffer, 0, n);
   }
 
   /** {@code 100 bytes}, {@code 64 KiB}, {@code 4 MiB}. */
@@ -196,7 +221,7 @@ public final class BoundedBody {
       if (closed) {
         s.cancel();
       } else {
-        s.request(1); // even after a Content-Length refusal: a HEAD answer ends at once, cleanly
+        s.request(WINDOW); // even after a Content-Length refusal: a HEAD answer ends at once, cleanly
       }
     }
 
@@ -254,9 +279,8 @@ public final class BoundedBody {
           eof = true;
         } else if (item instanceof Throwable t) {
           String why = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-          IOException e = new IOException(message("the connection to " + source + " broke while reading the response: " + why));
-          e.initCause(t);
-          failure = e;
+          failure = new BrokenConnectionException(
+              message("the connection to " + source + " broke while reading the response: " + why), t);
         } else {
           @SuppressWarnings("unchecked")
           List<ByteBuffer> buffers = (List<ByteBuffer>) item;

@@ -10,9 +10,6 @@ import java.util.function.Predicate;
 /** A parsed image index (OCI index or Docker manifest list): the per-platform manifests. */
 public record ImageIndex(List<Descriptor> manifests) {
 
-  /** The platform Berth pulls out of a multi-arch index when it cannot take all of them. */
-  public static final String DEFAULT_PLATFORM = "linux/amd64";
-
   public static ImageIndex parse(byte[] bytes, String what) throws IOException {
     Map<String, Object> json = Json.parseObject(bytes, what);
     List<Descriptor> manifests = new ArrayList<>();
@@ -22,14 +19,19 @@ public record ImageIndex(List<Descriptor> manifests) {
     return new ImageIndex(List.copyOf(manifests));
   }
 
+  /** The first entry for {@code platform}, as docker picks one for {@code --platform}. */
+  public Optional<Descriptor> select(Platform platform) {
+    return first(d -> platform.matches(d.platform()));
+  }
+
   /**
-   * linux/amd64 when present, else the first entry that is not an attestation (buildkit stores
-   * provenance as {@code unknown/unknown} entries), else the first.
+   * This machine's platform when present, else the first entry that is not an attestation
+   * (buildkit stores provenance as {@code unknown/unknown} entries), else the first: the image
+   * Berth shows for an index it holds.
    */
   public Optional<Descriptor> choosePlatform() {
-    return first(d -> DEFAULT_PLATFORM.equals(d.platformName()))
-        .or(() -> first(d -> d.annotation("vnd.docker.reference.type") == null
-            && !"unknown/unknown".equals(d.platformName())))
+    return select(Platform.current())
+        .or(() -> first(d -> !isAttestation(d)))
         .or(() -> manifests.stream().findFirst());
   }
 
@@ -37,6 +39,22 @@ public record ImageIndex(List<Descriptor> manifests) {
   public Optional<Descriptor> choosePresent(Predicate<Descriptor> present) {
     Optional<Descriptor> preferred = choosePlatform().filter(present);
     return preferred.isPresent() ? preferred : first(present);
+  }
+
+  /** buildkit's provenance and SBOM entries: {@code unknown/unknown}, or a reference-type annotation. */
+  public static boolean isAttestation(Descriptor d) {
+    return d.annotation("vnd.docker.reference.type") != null || "unknown/unknown".equals(d.platformName());
+  }
+
+  /** The platforms the index offers, for errors: {@code linux/amd64, linux/arm64/v8}. */
+  public String platformNames() {
+    List<String> names = new ArrayList<>();
+    for (Descriptor d : manifests) {
+      if (d.platformName() != null && !isAttestation(d)) {
+        names.add(d.platformName());
+      }
+    }
+    return names.isEmpty() ? "none" : String.join(", ", names);
   }
 
   private Optional<Descriptor> first(Predicate<Descriptor> p) {

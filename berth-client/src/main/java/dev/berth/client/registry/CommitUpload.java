@@ -25,6 +25,11 @@ record CommitUpload(URI location, String repository, Digest digest) implements R
   }
 
   @Override
+  public boolean retryable() {
+    return false; // the upload loop decides: a lost answer may mean the blob is there (HEAD says)
+  }
+
+  @Override
   public boolean accepts(int status) {
     return status == 201;
   }

@@ -13,6 +13,11 @@ final class ErrorBodies {
   private static final int MAX_ERROR_BODY = 64 * 1024;
 
   static RegistryException read(String attempt, int status, InputStream body) {
+    return read(attempt, status, body, null);
+  }
+
+  /** As {@link #read(String, int, InputStream)}, keeping the {@code Retry-After} these headers carry. */
+  static RegistryException read(String attempt, int status, InputStream body, java.net.http.HttpHeaders headers) {
     ErrorCode code = fromStatus(status);
     String message = null;
     try {
@@ -37,7 +42,9 @@ final class ErrorBodies {
     if (message == null) {
       message = code == ErrorCode.UNKNOWN ? "HTTP status " + status : code.message();
     }
-    return new RegistryException(attempt, status, code, message);
+    java.time.Duration retryAfter = headers == null ? null
+        : headers.firstValue("Retry-After").flatMap(RetryPolicy::parseRetryAfter).orElse(null);
+    return new RegistryException(attempt, status, code, message, retryAfter);
   }
 
   static ErrorCode fromStatus(int status) {

@@ -6,17 +6,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * {@code GET /v2/<name>/blobs/<digest>}: streams the blob to a sink (which verifies the digest
- * as it writes). Redirects to storage are followed, without our credentials. The body may not
- * exceed the size the descriptor declares (when known, {@code size >= 0}): not one byte more is read.
+ * {@code GET /v2/<name>/blobs/<digest>}, from byte {@code offset} on ({@code Range:
+ * bytes=<offset>-}) when resuming: streams the blob to a sink, which verifies the digest as it
+ * writes. A {@code 206} starts at the byte its {@code Content-Range} names; a {@code 200} at the
+ * first (a server may ignore the Range). Redirects to storage are followed, without our
+ * credentials. The body may not exceed the blob's declared size ({@code size >= 0}).
  */
-record GetBlob<T>(URI uri, String repository, Digest digest, long size, Sink<T> sink) implements RegistryCall<T> {
+record GetBlob<T>(URI uri, String repository, Digest digest, long size, long offset, Sink<T> sink) implements RegistryCall<T> {
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+([0-9]+)-[0-9]+/(?:[0-9]+|\\*)");
 
-  /** Consumes the body stream. */
+  /** Consumes the body stream, which starts at byte {@code start} of the blob. */
   interface Sink<T> {
-    T accept(InputStream body) throws IOException;
+    T accept(long start, InputStream body) throws IOException;
   }
 
   @Override
@@ -27,6 +33,11 @@ record GetBlob<T>(URI uri, String repository, Digest digest, long size, Sink<T> 
   @Override
   public String method() {
     return "GET";
+  }
+
+  @Override
+  public Map<String, String> headers() {
+    return offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
   }
 
   @Override
@@ -45,7 +56,25 @@ record GetBlob<T>(URI uri, String repository, Digest digest, long size, Sink<T> 
   }
 
   @Override
+  public boolean retryable() {
+    return false;
+  }
+
+  @Override
+  public boolean accepts(int status) {
+    return status == 200 || (status == 206 && offset > 0);
+  }
+
+  @Override
   public T handle(HttpResponse<InputStream> response) throws IOException {
-    return sink.accept(response.body());
+    long start = 0;
+    if (response.statusCode() == 206) {
+      Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
+      if (!m.matches()) {
+        throw new IOException("Tried to " + attempt() + " but failed because: a partial answer without a valid Content-Range");
+      }
+      start = Long.parseLong(m.group(1));
+    }
+    return sink.accept(start, response.body());
   }
 }

@@ -7,8 +7,12 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** {@code GET /v2/<name>/tags/list[?n=&last=]}: one page of the repository's tags (end-8a/8b). */
+/**
+ * {@code GET /v2/<name>/tags/list?n=<page>} (and each {@code Link: <…>; rel="next"} after it):
+ * one page of a repository's tags, and where the next page is, if anywhere (end-8a/8b).
+ */
 record ListTags(URI uri, String repository) implements RegistryCall<NamePage> {
   @Override
   public String attempt() {
@@ -18,6 +22,11 @@ record ListTags(URI uri, String repository) implements RegistryCall<NamePage> {
   @Override
   public String method() {
     return "GET";
+  }
+
+  @Override
+  public Map<String, String> headers() {
+    return Map.of("Accept", "application/json");
   }
 
   @Override

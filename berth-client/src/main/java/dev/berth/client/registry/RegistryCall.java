@@ -56,6 +56,14 @@ public interface RegistryCall<T> {
     return false;
   }
 
+  /**
+   * Whether the transport may simply send it again after a failure. Calls that stream a blob (in
+   * either direction) are not: their callers resume them instead.
+   */
+  default boolean retryable() {
+    return true;
+  }
+
   /** Statuses {@link #handle} understands; anything else is an error. */
   default boolean accepts(int status) {
     return status >= 200 && status < 300;

@@ -2,21 +2,46 @@ package dev.berth.client.registry;
 
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
+import dev.berth.client.http.BlobBody;
+import dev.berth.client.http.BoundedBody;
+import dev.berth.client.store.BlobWriter;
+import dev.berth.client.store.DigestMismatchException;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoreException;
 import dev.berth.client.store.StoredBlob;
 import dev.berth.model.Digest;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The registry calls push and pull need, for one repository, through one {@link RegistryTransport}. */
+/**
+ * The registry calls push, pull and copy need, for one repository, through one
+ * {@link RegistryTransport}. Safe to use from several threads at once (one blob per thread).
+ *
+ * <p>Blob transfers survive broken connections: an upload asks the registry where it stands
+ * ({@code GET <Location>}) and sends the rest from there; a download asks for the rest with
+ * {@code Range}, and its hash goes on where it stopped. Both follow the transport's
+ * {@link RetryPolicy}: the same number of attempts and waits as any other call.
+ */
 public final class RegistryClient {
+  /** The most tag-list pages followed: a registry whose Links never end cannot hold us. */
+  private static final int MAX_TAG_PAGES = 10_000;
+
   private final RegistryTransport transport;
   private final RegistryEndpoint endpoint;
   private final String path;
+  private final Map<String, RegistryTransport> mountTransports = new ConcurrentHashMap<>();
 
   /**
    * @param path the repository inside the registry ({@code library/ubuntu})
@@ -39,6 +64,20 @@ public final class RegistryClient {
     return endpoint.host() + "/" + path;
   }
 
+  /** The repository's path inside its registry. */
+  public String path() {
+    return path;
+  }
+
+  public RegistryEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Where waits before retried calls are announced (blob transfers announce theirs to their {@link BlobProgress}). */
+  public void onRetry(RegistryTransport.RetryNotice notice) {
+    transport.onRetry(notice);
+  }
+
   private URI v2(String rest) {
     return endpoint.v2(path + "/" + rest);
   }
@@ -48,11 +87,119 @@ public final class RegistryClient {
     return transport.call(new CheckBlob(v2("blobs/" + digest), repository(), digest));
   }
 
+  /** How a blob got into the repository. */
+  public enum Pushed { UPLOADED, MOUNTED }
+
   /** POST, PATCH (streamed from the file), PUT ?digest=. */
   public void pushBlob(Digest digest, Path file, long size) throws IOException {
-    URI location = transport.call(new StartUpload(v2("blobs/uploads/"), repository(), digest));
-    location = transport.call(new WriteUpload(location, repository(), digest, file, size));
-    transport.call(new CommitUpload(location, repository(), digest));
+    pushBlob(digest, file, size, null, BlobProgress.NONE);
+  }
+
+  /**
+   * Uploads a blob from a file, resuming after broken connections.
+   *
+   * <pre>
+   * POST /v2/&lt;name&gt;/blobs/uploads/[?mount=&lt;digest&gt;&amp;from=&lt;mountFrom&gt;]   201: mounted, done
+   * PATCH &lt;Location&gt;                        the file, from the offset the registry holds
+   * PUT &lt;Location&gt;?digest=&lt;digest&gt;
+   * on a broken connection: GET &lt;Location&gt; (Range: 0-&lt;last&gt;), then PATCH the rest
+   * </pre>
+   *
+   * @param mountFrom a repository of the same registry that may hold the blob, or null
+   */
+  public Pushed pushBlob(Digest digest, Path file, long size, String mountFrom, BlobProgress progress) throws IOException {
+    StartUpload.Answer started = start(digest, mountFrom, progress);
+    if (started.mounted()) {
+      progress.transferred(size);
+      return Pushed.MOUNTED;
+    }
+    upload(digest, size, started.location(), progress,
+        offset -> BlobBody.ofFile(file, offset, size - offset, sent -> progress.transferred(offset + sent)));
+    return Pushed.UPLOADED;
+  }
+
+  private StartUpload.Answer start(Digest digest, String mountFrom, BlobProgress progress) throws IOException {
+    RegistryTransport.RetryNotice notice = progress::retrying;
+    if (mountFrom != null && !mountFrom.equals(path)) {
+      // the token must allow reading the source too, or the registry just opens a session
+      RegistryTransport withSource = mountTransports.computeIfAbsent(mountFrom,
+          from -> transport.withExtraScope("repository:" + from + ":pull"));
+      return withSource.call(new StartUpload(v2("blobs/uploads/"), repository(), digest, mountFrom), notice);
+    }
+    return transport.call(new StartUpload(v2("blobs/uploads/"), repository(), digest, null), notice);
+  }
+
+  /** Where the bytes of a (resumed) upload come from, given the offset to start at. */
+  private interface Content {
+    java.net.http.HttpRequest.BodyPublisher from(long offset) throws IOException;
+  }
+
+  /** The PATCH/PUT loop shared by push and copy; {@code sender} makes one PATCH from an offset. */
+  private void upload(Digest digest, long size, URI location, BlobProgress progress, Content content) throws IOException {
+    upload(digest, size, location, progress, (loc, offset) -> transport.once(
+        new WriteUpload(loc, repository(), digest, offset, size, () -> {
+          try {
+            return content.from(offset);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        })));
+  }
+
+  /** Sends the bytes of an upload from {@code offset} to {@code location}; answers the next Location. */
+  private interface Sender {
+    URI send(URI location, long offset) throws IOException;
+  }
+
+  private void upload(Digest digest, long size, URI location, BlobProgress progress, Sender sender) throws IOException {
+    RetryPolicy policy = transport.options().retry();
+    Duration waited = Duration.ZERO;
+    long offset = 0;
+    for (int attempt = 1; ; attempt++) {
+      boolean committing = false;
+      try {
+        if (offset < size) {
+          location = sender.send(location, offset);
+        }
+        committing = true;
+        transport.once(new CommitUpload(location, repository(), digest));
+        return;
+      } catch (IOException e) {
+        if (committing && !(e instanceof RegistryException re && re.isAuthFailure()) && checkBlob(digest).isPresent()) {
+          return; // the commit went through; only its answer was lost
+        }
+        if (e instanceof RegistryException re && re.status() == 416 && attempt < policy.maxAttempts()) {
+          // the registry holds something else than it said: start the upload over
+          location = start(digest, null, progress).location();
+          offset = 0;
+          continue;
+        }
+        Optional<Duration> wait = policy.delay(e, attempt, waited);
+        if (wait.isEmpty()) {
+          throw e;
+        }
+        progress.retrying(wait.get(), e);
+        RegistryTransport.pause(wait.get(), "push blob " + digest + " to " + repository());
+        waited = waited.plus(wait.get());
+      }
+      try {
+        // GET <Location>: where does the upload stand?
+        UploadStatus.Answer status = transport.call(new UploadStatus(location, repository(), digest), progress::retrying);
+        location = status.location();
+        offset = status.size() <= size ? status.size() : 0;
+        if (status.size() > size) {
+          location = start(digest, null, progress).location();
+        }
+      } catch (RegistryException gone) {
+        if (gone.isAuthFailure()) {
+          throw gone;
+        }
+        // the session is gone (purged, or the registry forgot it): start over
+        location = start(digest, null, progress).location();
+        offset = 0;
+      }
+      progress.transferred(offset);
+    }
   }
 
   public Digest putManifest(String reference, String mediaType, byte[] content) throws IOException {
@@ -69,30 +216,160 @@ public final class RegistryClient {
     return transport.call(new GetManifest(v2("manifests/" + reference), repository(), reference, size));
   }
 
-  /** Every tag of the repository, following the registry's pages ({@code Link: <…>; rel="next"}). */
-  public java.util.List<String> listTags() throws IOException {
-    java.util.List<String> tags = new java.util.ArrayList<>();
-    URI next = v2("tags/list?n=1000");
-    for (int page = 0; next != null && page < 1000; page++) {
-      NamePage p = transport.call(new ListTags(next, repository()));
-      tags.addAll(p.names());
-      next = p.next();
-    }
-    return tags;
-  }
-
   /**
    * Streams a blob into the store, verifying digest and size as it is written; a body longer than
    * {@code size} (when not negative) fails at the first byte too many.
    */
   public StoredBlob pullBlob(Digest digest, long size, ImageStore store) throws IOException {
-    GetBlob<StoredBlob> call = new GetBlob<>(v2("blobs/" + digest), repository(), digest, size, body -> {
-      try {
-        return store.putBlob(body, digest, size);
-      } catch (StoreException e) {
-        throw new StoreException("Tried to pull blob " + digest + " from " + repository() + " but failed because: " + e.getMessage());
+    return pullBlob(digest, size, store, BlobProgress.NONE);
+  }
+
+  /** As {@link #pullBlob(Digest, long, ImageStore)}, resuming with {@code Range} after a broken connection. */
+  public StoredBlob pullBlob(Digest digest, long size, ImageStore store, BlobProgress progress) throws IOException {
+    RetryPolicy policy = transport.options().retry();
+    Duration waited = Duration.ZERO;
+    try (BlobWriter writer = store.newBlobWriter(digest, size)) {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          // GET /v2/<name>/blobs/<digest> [Range: bytes=<written>-]
+          transport.once(new GetBlob<>(v2("blobs/" + digest), repository(), digest, size, writer.written(), (start, body) -> {
+            if (start != writer.written()) {
+              if (start != 0) {
+                throw new IOException("Tried to pull blob " + digest + " from " + repository()
+                    + " but failed because: asked for the bytes from " + writer.written() + " on, the registry sent them from " + start);
+              }
+              writer.restart();
+            }
+            copy(body, writer, progress);
+            return null;
+          }));
+          return writer.commit();
+        } catch (StoreException e) {
+          // the content is wrong, not the connection: never worth another try
+          throw new StoreException("Tried to pull blob " + digest + " from " + repository() + " but failed because: " + e.getMessage());
+        } catch (IOException e) {
+          Optional<Duration> wait = policy.delay(e, attempt, waited);
+          if (wait.isEmpty()) {
+            throw e;
+          }
+          progress.retrying(wait.get(), e);
+          RegistryTransport.pause(wait.get(), "pull blob " + digest + " from " + repository());
+          waited = waited.plus(wait.get());
+        }
       }
-    });
-    return transport.call(call);
+    }
+  }
+
+  private static void copy(InputStream body, BlobWriter writer, BlobProgress progress) throws IOException {
+    long reported = writer.written();
+    ByteBuffer chunk;
+    while ((chunk = BoundedBody.nextChunk(body)) != null) {
+      writer.write(chunk); // the HTTP client's own buffer: hashed and staged without another copy
+      if (writer.written() - reported >= 256 * 1024) {
+        reported = writer.written();
+        progress.transferred(reported);
+      }
+    }
+    progress.transferred(writer.written());
+  }
+
+  /** A small blob (a config) in memory, verified: not one byte more than {@code size}. */
+  public byte[] readBlob(Digest digest, long size) throws IOException {
+    return transport.call(new GetSmallBlob(v2("blobs/" + digest), repository(), digest, size));
+  }
+
+  /**
+   * Copies a blob from another repository (any registry) into this one without keeping it
+   * anywhere: the source's GET streams into this registry's PATCH. Hashed on the way when it goes
+   * in one piece; after a resume the registry's own digest check on {@code PUT} is the proof.
+   *
+   * @param mountFrom a repository of this registry to mount from (when source and target share it), or null
+   */
+  public Pushed copyBlob(RegistryClient source, Digest digest, long size, String mountFrom, BlobProgress progress)
+      throws IOException {
+    StartUpload.Answer started = start(digest, mountFrom, progress);
+    if (started.mounted()) {
+      progress.transferred(size);
+      return Pushed.MOUNTED;
+    }
+    upload(digest, size, started.location(), progress, (location, offset) ->
+        // GET the source from the offset this registry holds, PATCH it on as it arrives
+        source.transport.once(new GetBlob<>(source.v2("blobs/" + digest), source.repository(), digest, size, offset,
+            (start, body) -> {
+              InputStream in = body;
+              if (start != offset) {
+                if (start != 0) {
+                  throw new IOException("Tried to pull blob " + digest + " from " + source.repository()
+                      + " but failed because: asked for the bytes from " + offset + " on, the registry sent them from " + start);
+                }
+                in.skipNBytes(offset);
+              }
+              Verifying verifying = new Verifying(in, digest, offset == 0 ? size : -1);
+              return transport.once(new WriteUpload(location, repository(), digest, offset, size,
+                  () -> BlobBody.ofStream(verifying, size - offset, sent -> progress.transferred(offset + sent))));
+            })));
+    return Pushed.UPLOADED;
+  }
+
+  /**
+   * Hashes what passes through and fails the read at the end when it is not the expected blob, so
+   * that a wrong blob is never committed. {@code size < 0}: count only (a resumed part).
+   */
+  private static final class Verifying extends FilterInputStream {
+    private final Digest expected;
+    private final long size;
+    private final MessageDigest hasher;
+    private long seen;
+
+    Verifying(InputStream in, Digest expected, long size) {
+      super(in);
+      this.expected = expected;
+      this.size = size;
+      this.hasher = expected.newHasher();
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0 && size >= 0) {
+        hasher.update(ByteBuffer.wrap(b, off, n));
+        seen += n;
+        if (seen == size) {
+          Digest actual = Digest.fromHash(expected.algorithm(), hasher.digest());
+          if (!actual.equals(expected)) {
+            throw new DigestMismatchException(expected, actual);
+          }
+        }
+      }
+      return n;
+    }
+  }
+
+  /** Every tag of the repository, following the registry's pagination ({@code Link: rel="next"}). */
+  public List<String> listTags() throws IOException {
+    return listTags(1000);
+  }
+
+  /** As {@link #listTags()}, asking for {@code pageSize} tags a page ({@code GET /v2/<name>/tags/list?n=}). */
+  public List<String> listTags(int pageSize) throws IOException {
+    List<String> all = new ArrayList<>();
+    URI next = v2("tags/list?n=" + pageSize);
+    for (int page = 0; next != null; page++) {
+      if (page >= MAX_TAG_PAGES) {
+        throw new IOException("Tried to list the tags of " + repository() + " but failed because: more than "
+            + MAX_TAG_PAGES + " pages");
+      }
+      NamePage p = transport.call(new ListTags(next, repository()));
+      all.addAll(p.names());
+      // a page that names itself next, or an empty page, ends it: a registry cannot keep us paging
+      next = p.next() != null && !p.next().equals(next) && !p.names().isEmpty() ? p.next() : null;
+    }
+    return all;
   }
 }

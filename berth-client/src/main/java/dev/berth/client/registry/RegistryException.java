@@ -13,13 +13,25 @@ public final class RegistryException extends IOException {
   private final int status;
   private final String detail;
   private final String attempt;
+  private final java.time.Duration retryAfter;
 
   public RegistryException(String attempt, int status, ErrorCode code, String detail) {
+    this(attempt, status, code, detail, null);
+  }
+
+  /** @param retryAfter what the registry's {@code Retry-After} asked for (a 429 or 503), or null */
+  public RegistryException(String attempt, int status, ErrorCode code, String detail, java.time.Duration retryAfter) {
     super("Tried to " + attempt + " but failed because: " + code.display() + ": " + detail, null);
     this.attempt = attempt;
     this.status = status;
     this.code = code;
     this.detail = detail;
+    this.retryAfter = retryAfter;
+  }
+
+  /** The wait the registry asked for with {@code Retry-After}, if it did. */
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
   }
 
   public ErrorCode code() {

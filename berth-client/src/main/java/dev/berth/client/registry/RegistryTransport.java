@@ -32,6 +32,10 @@ import java.util.Optional;
  *       timeout, and the response timeout for bodies read into memory); headers must come within
  *       the response timeout, except after an upload.</li>
  *   <li>status → {@link RegistryException}, from the registry's JSON error body.</li>
+ *   <li>retries: a call that may be repeated ({@link RegistryCall#retryable()}) is tried again
+ *       after network failures, 429 and 5xx, as {@link TransportOptions#retry()} says, and each
+ *       wait is announced ({@code Retrying in N seconds}). Blob transfers are not repeated here:
+ *       {@link RegistryClient} resumes them where they broke off.</li>
  * </ul>
  */
 public final class RegistryTransport {
@@ -43,6 +47,16 @@ public final class RegistryTransport {
   private final String scope;
   private final TransportOptions options;
   private volatile String authorization;
+  private volatile RetryNotice notices = RetryNotice.SILENT;
+  /** Whether the registry ever answered: until it has, an unreachable registry is not waited for. */
+  private volatile boolean reached;
+
+  /** Hears of each wait before a call is tried again. */
+  public interface RetryNotice {
+    RetryNotice SILENT = (wait, cause) -> { };
+
+    void retrying(java.time.Duration wait, IOException cause);
+  }
 
   public RegistryTransport(HttpClient http, RegistryEndpoint endpoint, Authenticator authenticator, String scope,
       TransportOptions options) {
@@ -51,6 +65,26 @@ public final class RegistryTransport {
     this.authenticator = Objects.requireNonNull(authenticator);
     this.scope = scope;
     this.options = Objects.requireNonNull(options);
+  }
+
+  /**
+   * The same registry with more access asked for: {@code repository:other:pull} beside this
+   * transport's scope (a cross-repository mount needs to read the source). Scopes are separated by
+   * a space, as token servers take several {@code scope} parameters.
+   */
+  public RegistryTransport withExtraScope(String extra) {
+    RegistryTransport t = new RegistryTransport(http, endpoint, authenticator, scope == null ? extra : scope + " " + extra, options);
+    t.notices = notices;
+    return t;
+  }
+
+  /** Where the waits of calls made without their own notice are announced. */
+  public void onRetry(RetryNotice notice) {
+    this.notices = Objects.requireNonNull(notice);
+  }
+
+  public TransportOptions options() {
+    return options;
   }
 
   /** An HTTP client as the transport expects, with the default options. */
@@ -62,33 +96,72 @@ public final class RegistryTransport {
     return endpoint;
   }
 
+  /** Makes the call, trying again when it may (see the class comment). */
   public <T> T call(RegistryCall<T> call) throws IOException {
-    HttpResponse<InputStream> response = send(call, call.uri(), authorization);
+    return call(call, notices);
+  }
+
+  /** As {@link #call(RegistryCall)}, announcing waits to {@code notice}. */
+  public <T> T call(RegistryCall<T> call, RetryNotice notice) throws IOException {
+    java.time.Duration waited = java.time.Duration.ZERO;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return once(call);
+      } catch (IOException e) {
+        // a registry that never answered is not there (a typo, a wrong port): say so at once;
+        // one that went away mid-way may be restarting
+        boolean absent = e instanceof RegistryUnreachableException && !reached;
+        java.util.Optional<java.time.Duration> wait = call.retryable() && !absent
+            ? options.retry().delay(e, attempt, waited) : java.util.Optional.empty();
+        if (wait.isEmpty()) {
+          throw e;
+        }
+        notice.retrying(wait.get(), e);
+        pause(wait.get(), call.attempt());
+        waited = waited.plus(wait.get());
+      }
+    }
+  }
+
+  /** Sleeps between attempts; an interrupt ends the operation. */
+  static void pause(java.time.Duration wait, String attempt) throws IOException {
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting to " + attempt + " again");
+    }
+  }
+
+  /** Makes the call once: authentication and redirects, but no retry. */
+  public <T> T once(RegistryCall<T> call) throws IOException {
+    String sent = authorization; // what this request carries (other threads may change the field)
+    HttpResponse<InputStream> response = send(call, call.uri(), sent);
     if (response.statusCode() == 401) {
       List<String> challenges = response.headers().allValues("WWW-Authenticate");
       RegistryException refusal = drainError(call, response);
       Optional<String> answer = authenticator.authorize(challenges, scope);
-      if (answer.isEmpty() || answer.get().equals(authorization)) {
+      if (answer.isEmpty() || answer.get().equals(sent)) {
         throw refusal; // nothing new to try: fail fast with the registry's message
       }
-      authorization = answer.get();
-      response = send(call, call.uri(), authorization);
+      sent = answer.get();
+      authorization = sent;
+      response = send(call, call.uri(), sent);
       if (response.statusCode() == 401) {
-        authorization = null;
         throw drainError(call, response);
       }
     }
-    response = followRedirects(call, response);
+    response = followRedirects(call, response, sent);
     try (InputStream body = response.body()) {
       if (!call.accepts(response.statusCode())) {
-        throw ErrorBodies.read(call.attempt(), response.statusCode(), body);
+        throw ErrorBodies.read(call.attempt(), response.statusCode(), body, response.headers());
       }
       return call.handle(response);
     }
   }
 
-  private <T> HttpResponse<InputStream> followRedirects(RegistryCall<T> call, HttpResponse<InputStream> response)
-      throws IOException {
+  private <T> HttpResponse<InputStream> followRedirects(RegistryCall<T> call, HttpResponse<InputStream> response,
+      String sent) throws IOException {
     int hops = 0;
     while (call.followRedirects() && isRedirect(response.statusCode())) {
       if (++hops > MAX_REDIRECTS) {
@@ -98,7 +171,7 @@ public final class RegistryTransport {
       URI next = RegistryCall.location(response, call.attempt());
       drain(response);
       // credentials belong to the registry's origin only; storage URLs carry their own signature
-      String auth = sameOrigin(next, call.uri()) ? authorization : null;
+      String auth = sameOrigin(next, call.uri()) ? sent : null;
       response = send(new Redirected<>(call), next, auth);
     }
     return response;
@@ -132,7 +205,11 @@ public final class RegistryTransport {
     HttpResponse.BodyHandler<InputStream> body = BoundedBody.handler(uri.getAuthority(), call.attempt(), call.bodyLimit(),
         options.stallTimeout(), call.streamsBody() ? null : options.responseTimeout());
     try {
-      return http.send(builder.build(), body);
+      HttpResponse<InputStream> response = http.send(builder.build(), body);
+      if (!elsewhere) {
+        reached = true;
+      }
+      return response;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while trying to " + call.attempt(), e);
@@ -142,31 +219,39 @@ public final class RegistryTransport {
   }
 
   private IOException unreachable(RegistryCall<?> call, URI uri, IOException e) {
+    if (e instanceof java.io.InterruptedIOException) {
+      return e;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-        return new RegistryUnreachableException("unknown registry host: " + uri.getHost()
-            + " (tried to " + call.attempt() + ")");
+        return new RegistryUnreachableException(RegistryUnreachableException.Kind.UNKNOWN_HOST,
+            "unknown registry host: " + uri.getHost() + " (tried to " + call.attempt() + ")");
       }
     }
+    java.util.Optional<String> tls = dev.berth.client.tls.TlsFailure.describe(e, uri.getAuthority(), options.certsDirectories());
+    if (tls.isPresent()) {
+      return new RegistryUnreachableException(RegistryUnreachableException.Kind.TLS, tls.get());
+    }
     if (e instanceof java.net.http.HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)) {
-      return new RegistryUnreachableException("Tried to " + call.attempt() + " but failed because: registry "
-          + uri.getAuthority() + " did not answer in time");
+      return new RegistryUnreachableException(RegistryUnreachableException.Kind.TIMEOUT, "Tried to " + call.attempt()
+          + " but failed because: registry " + uri.getAuthority() + " did not answer in time");
     }
     if (e instanceof HttpConnectTimeoutException) {
-      return new RegistryUnreachableException("timed out connecting to registry " + uri.getAuthority()
-          + " (tried to " + call.attempt() + ")");
+      return new RegistryUnreachableException(RegistryUnreachableException.Kind.TIMEOUT,
+          "timed out connecting to registry " + uri.getAuthority() + " (tried to " + call.attempt() + ")");
     }
     if (e instanceof ConnectException) {
-      return new RegistryUnreachableException("cannot connect to registry " + uri.getAuthority()
-          + ": connection refused (tried to " + call.attempt() + ")");
+      return new RegistryUnreachableException(RegistryUnreachableException.Kind.REFUSED, "cannot connect to registry "
+          + uri.getAuthority() + ": connection refused (tried to " + call.attempt() + ")");
     }
     String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-    return new RegistryUnreachableException("Tried to " + call.attempt() + " but failed because: " + why);
+    return new RegistryUnreachableException(RegistryUnreachableException.Kind.BROKEN,
+        "Tried to " + call.attempt() + " but failed because: " + why);
   }
 
   private static RegistryException drainError(RegistryCall<?> call, HttpResponse<InputStream> response) throws IOException {
     try (InputStream body = response.body()) {
-      return ErrorBodies.read(call.attempt(), response.statusCode(), body);
+      return ErrorBodies.read(call.attempt(), response.statusCode(), body, response.headers());
     }
   }
 
@@ -208,6 +293,16 @@ public final class RegistryTransport {
     @Override
     public URI uri() {
       return call.uri();
+    }
+
+    @Override
+    public java.util.Map<String, String> headers() {
+      return call.headers(); // a Range must reach the storage too
+    }
+
+    @Override
+    public boolean accepts(int status) {
+      return call.accepts(status);
     }
 
     @Override

@@ -1,8 +1,13 @@
 package dev.berth.client.registry;
 
+import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.http.BoundedBody;
+import dev.berth.client.tls.CertsDirectories;
+import dev.berth.client.tls.TlsContexts;
+import dev.berth.client.tls.TlsSetupException;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -23,34 +28,58 @@ import java.util.regex.Pattern;
  *       ({@code BERTH_STALL_TIMEOUT}, default 30 s);
  *   <li>{@code insecure}: a registry may send us (by a redirect or an upload {@code Location}) to
  *       another origin over plain HTTP on a host that is not loopback; without it that is refused.
+ *       It is also the only way to skip TLS verification, and to talk plain HTTP to a registry
+ *       that is not on loopback;
+ *   <li>{@code retry}: when failed calls are tried again ({@link RetryPolicy});
+ *   <li>{@code certsDirectories}: where per-registry CA and client certificates live
+ *       ({@link CertsDirectories}, {@code BERTH_CERTS_DIRS}).
  * </ul>
  *
+ * {@code BERTH_RETRIES} (0 to 10, default 4) says how many times a failed call is tried again.
  * Durations in the environment are {@code 30}, {@code 30s}, {@code 500ms} or {@code 2m}.
  */
 public final class TransportOptions {
   public static final String CONNECT_TIMEOUT = "BERTH_CONNECT_TIMEOUT";
   public static final String RESPONSE_TIMEOUT = "BERTH_RESPONSE_TIMEOUT";
   public static final String STALL_TIMEOUT = "BERTH_STALL_TIMEOUT";
+  public static final String RETRIES = "BERTH_RETRIES";
 
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)?");
+
+  static {
+    // The JDK's HTTP client reads responses 16 KiB at a time unless told otherwise (a documented
+    // property of java.net.http, read once, when the client's classes load). Pulling 1 GiB that
+    // way cost 2.9 CPU-seconds here (65,536 reads and hand-offs, and a JIT busy compiling the
+    // machinery); 256 KiB reads cost 1.2. Not more: with a small heap (-Xmx256m, 1 MiB G1
+    // regions) a buffer of half a region or more is a "humongous" allocation, and five downloads
+    // churning those ran out of heap. Memory stays bounded: BoundedBody holds a few chunks.
+    if (System.getProperty("jdk.httpclient.bufsize") == null) {
+      System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+    }
+  }
 
   private final Duration connectTimeout;
   private final Duration responseTimeout;
   private final Duration stallTimeout;
   private final boolean insecure;
   private final Predicate<String> loopback;
+  private final RetryPolicy retry;
+  private final CertsDirectories certs;
 
-  private TransportOptions(Duration connect, Duration response, Duration stall, boolean insecure, Predicate<String> loopback) {
+  private TransportOptions(Duration connect, Duration response, Duration stall, boolean insecure, Predicate<String> loopback,
+      RetryPolicy retry, CertsDirectories certs) {
     this.connectTimeout = positive(connect, "connect timeout");
     this.responseTimeout = positive(response, "response timeout");
     this.stallTimeout = positive(stall, "stall timeout");
     this.insecure = insecure;
     this.loopback = Objects.requireNonNull(loopback);
+    this.retry = Objects.requireNonNull(retry);
+    this.certs = Objects.requireNonNull(certs);
   }
 
   public static TransportOptions defaults() {
     return new TransportOptions(Duration.ofSeconds(30), Duration.ofMinutes(2), BoundedBody.DEFAULT_STALL, false,
-        RegistryEndpoint::isLoopback);
+        RegistryEndpoint::isLoopback, RetryPolicy.defaults(), CertsDirectories.standard(Path.of(System.getProperty("user.home"))));
   }
 
   /**
@@ -64,24 +93,52 @@ public final class TransportOptions {
         duration(env, CONNECT_TIMEOUT, d.connectTimeout),
         duration(env, RESPONSE_TIMEOUT, d.responseTimeout),
         duration(env, STALL_TIMEOUT, d.stallTimeout),
-        false, d.loopback);
+        false, d.loopback, retries(env, d.retry), CertsDirectories.fromEnv(env));
+  }
+
+  /** {@code BERTH_RETRIES}: how many times a failed call is tried again (0 to 10, default 4). */
+  private static RetryPolicy retries(Map<String, String> env, RetryPolicy fallback) {
+    String text = env.get(RETRIES);
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    if (!text.strip().matches("[0-9]|10")) {
+      throw new IllegalArgumentException("invalid " + RETRIES + ": " + text + " (expected a number of retries from 0 to 10)");
+    }
+    return new RetryPolicy(Integer.parseInt(text.strip()) + 1, fallback.firstDelay(), fallback.maxDelay(), fallback.maxTotal());
   }
 
   public TransportOptions withInsecure(boolean allow) {
-    return new TransportOptions(connectTimeout, responseTimeout, stallTimeout, allow, loopback);
+    return new TransportOptions(connectTimeout, responseTimeout, stallTimeout, allow, loopback, retry, certs);
   }
 
   public TransportOptions withStallTimeout(Duration stall) {
-    return new TransportOptions(connectTimeout, responseTimeout, stall, insecure, loopback);
+    return new TransportOptions(connectTimeout, responseTimeout, stall, insecure, loopback, retry, certs);
   }
 
   public TransportOptions withResponseTimeout(Duration response) {
-    return new TransportOptions(connectTimeout, response, stallTimeout, insecure, loopback);
+    return new TransportOptions(connectTimeout, response, stallTimeout, insecure, loopback, retry, certs);
+  }
+
+  public TransportOptions withRetry(RetryPolicy policy) {
+    return new TransportOptions(connectTimeout, responseTimeout, stallTimeout, insecure, loopback, policy, certs);
+  }
+
+  public TransportOptions withCertsDirectories(CertsDirectories dirs) {
+    return new TransportOptions(connectTimeout, responseTimeout, stallTimeout, insecure, loopback, retry, dirs);
   }
 
   /** Tests only: which hosts count as loopback (two loopback addresses stand for two machines). */
-  TransportOptions withLoopback(Predicate<String> isLoopback) {
-    return new TransportOptions(connectTimeout, responseTimeout, stallTimeout, insecure, isLoopback);
+  public TransportOptions withLoopback(Predicate<String> isLoopback) {
+    return new TransportOptions(connectTimeout, responseTimeout, stallTimeout, insecure, isLoopback, retry, certs);
+  }
+
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  public CertsDirectories certsDirectories() {
+    return certs;
   }
 
   public Duration connectTimeout() {
@@ -100,17 +157,29 @@ public final class TransportOptions {
     return insecure;
   }
 
-  boolean isLoopback(String authority) {
+  public boolean isLoopback(String authority) {
     return loopback.test(authority);
   }
 
-  /** A client as the transport expects: no automatic redirects (we decide where auth goes), our connect timeout. */
+  /**
+   * A client as the transport expects (see {@link HttpClients}: no automatic redirects, so we
+   * decide where auth goes; TLS set up on first use; shut down before exit), our connect timeout,
+   * the JDK's default trust.
+   */
   public HttpClient newHttpClient() {
-    return HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(connectTimeout)
-        .build();
+    return HttpClients.newClient(connectTimeout);
+  }
+
+  /**
+   * A client for one registry ({@code host:port}): as {@link #newHttpClient()}, trusting the
+   * system's CAs and that registry's certs.d certificates, presenting its client certificate;
+   * with {@link #insecure()}, verifying nothing. The certs.d files are read now; the TLS context
+   * is made at the first TLS connection.
+   *
+   * @throws TlsSetupException naming a certificate or key file that cannot be used
+   */
+  public HttpClient newHttpClient(String registryHost) throws TlsSetupException {
+    return HttpClients.newClient(connectTimeout, TlsContexts.forHost(registryHost, certs, insecure));
   }
 
   private static Duration duration(Map<String, String> env, String name, Duration fallback) {

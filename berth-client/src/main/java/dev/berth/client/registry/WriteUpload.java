@@ -6,14 +6,18 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * {@code PATCH <Location>}: streams the whole blob from its file in one request (the body is
- * read from disk as it is sent, never held in memory). The answer is the next Location.
+ * {@code PATCH <Location>}: streams the rest of the blob, from byte {@code offset}, in one
+ * request (read as it is sent, never held in memory). A resumed upload says where its bytes go
+ * ({@code Content-Range: <offset>-<last>}); a first one sends none, as docker's streamed uploads
+ * do. The answer is the next Location. Not repeated by the transport: a broken upload is resumed
+ * from where the registry says it stands ({@link UploadStatus}).
  */
-record WriteUpload(URI uri, String repository, Digest digest, Path file, long size) implements RegistryCall<URI> {
+record WriteUpload(URI uri, String repository, Digest digest, long offset, long size,
+    Supplier<HttpRequest.BodyPublisher> content) implements RegistryCall<URI> {
   @Override
   public String attempt() {
     return "push blob " + digest + " to " + repository;
@@ -26,16 +30,15 @@ record WriteUpload(URI uri, String repository, Digest digest, Path file, long si
 
   @Override
   public Map<String, String> headers() {
-    return Map.of("Content-Type", "application/octet-stream");
+    if (offset == 0) {
+      return Map.of("Content-Type", "application/octet-stream");
+    }
+    return Map.of("Content-Type", "application/octet-stream", "Content-Range", offset + "-" + (size - 1));
   }
 
   @Override
   public HttpRequest.BodyPublisher body() {
-    try {
-      return HttpRequest.BodyPublishers.ofFile(file);
-    } catch (java.io.FileNotFoundException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return content.get();
   }
 
   @Override
@@ -44,8 +47,13 @@ record WriteUpload(URI uri, String repository, Digest digest, Path file, long si
   }
 
   @Override
+  public boolean retryable() {
+    return false;
+  }
+
+  @Override
   public boolean accepts(int status) {
-    return status == 202;
+    return status == 202 || status == 204;
   }
 
   @Override

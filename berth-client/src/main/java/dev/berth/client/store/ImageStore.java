@@ -148,6 +148,14 @@ public final class ImageStore {
     }
   }
 
+  /**
+   * A writer for a blob that arrives in pieces (a download that may break and resume): hashed as
+   * written, visible only once {@link BlobWriter#commit() committed} with the right digest and size.
+   */
+  public BlobWriter newBlobWriter(Digest expected, long expectedSize) throws IOException {
+    return new BlobWriter(this, expected, expectedSize);
+  }
+
   public StoredBlob putBlob(byte[] content) throws IOException {
     return putBlob(new java.io.ByteArrayInputStream(content), Digest.sha256(content), content.length);
   }
@@ -340,6 +348,39 @@ public final class ImageStore {
         }
       }
     }
+  }
+
+  /**
+   * Whether everything {@code d} names is here: for an index every platform's manifest, config
+   * and layers; for a manifest its config and layers. Only a complete image may be pushed or
+   * saved as what it names.
+   */
+  public boolean isComplete(Descriptor d) throws IOException {
+    return isComplete(d, 0);
+  }
+
+  private boolean isComplete(Descriptor d, int depth) throws IOException {
+    if (!hasBlob(d.digest()) || depth > 4) {
+      return false;
+    }
+    if (MediaTypes.isIndex(d.mediaType())) {
+      for (Descriptor child : ImageIndex.parse(readSmallBlob(d.digest()), "index " + d.digest()).manifests()) {
+        if (!isComplete(child, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    Manifest m = Manifest.parse(readSmallBlob(d.digest()), d.mediaType(), "manifest " + d.digest());
+    if (!hasBlob(m.config().digest())) {
+      return false;
+    }
+    for (Descriptor layer : m.layers()) {
+      if (!hasBlob(layer.digest())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Manifests, configs and layers reachable from {@code d} and present locally. */

@@ -4,7 +4,10 @@ import dev.berth.client.image.Descriptor;
 import dev.berth.client.image.ImageIndex;
 import dev.berth.client.image.Json;
 import dev.berth.client.image.Manifest;
+import dev.berth.client.registry.BlobProgress;
+import dev.berth.client.registry.PulledManifest;
 import dev.berth.client.registry.RegistryClient;
+import dev.berth.client.registry.RetryPolicy;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoreException;
 import dev.berth.client.store.StoredImage;
@@ -12,70 +15,137 @@ import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.model.Reference;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * {@code berth pull}: manifest first, then the config and the layers the store lacks, each
- * verified while it streams in; the name is set only when everything is stored. For a multi-arch
- * index the index itself is stored (so its digest is kept and it can be pushed back as is when
- * complete) and one platform is pulled: linux/amd64, else the first real platform.
+ * {@code berth pull}: the manifest first, then the configs and layers the store lacks, several at
+ * a time, each verified while it streams in (and resumed with {@code Range} if its connection
+ * breaks); the name is set only once everything is stored.
+ *
+ * <p>From a multi-platform index the index itself is stored, so the name keeps the digest the
+ * registry gave it, with the manifest for one platform ({@link TransferOptions#platform()}, by
+ * default this machine's, as docker picks it; an index without it is an error naming the
+ * platforms it has) or, with {@link TransferOptions#allPlatforms()}, all of them: then the image is
+ * complete and push and save send the whole index.
  */
 public final class Puller {
+  private static final int MAX_DEPTH = 3;
+
   private final ImageStore store;
   private final RegistryClient client;
-  private final Consumer<String> progress;
+  private final TransferListener listener;
+  private final TransferOptions options;
 
-  public Puller(ImageStore store, RegistryClient client, Consumer<String> progress) {
+  public Puller(ImageStore store, RegistryClient client, TransferListener listener, TransferOptions options) {
     this.store = store;
     this.client = client;
-    this.progress = progress;
+    this.listener = listener;
+    this.options = options;
+  }
+
+  /** With the defaults, reporting as docker does when not on a terminal. */
+  public Puller(ImageStore store, RegistryClient client, Consumer<String> progress) {
+    this(store, client, TransferListener.plain(progress), TransferOptions.defaults());
   }
 
   public StoredImage pull(Reference ref) throws IOException {
     String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
     Optional<Digest> before = currentTarget(ref);
-    var top = client.getManifest(reference);
+    RetryNotices.announce(client, listener);
+    PulledManifest top = client.getManifest(reference);
     // like docker, announce the pull once the registry has answered for the name
-    progress.accept(reference + ": Pulling from " + pathAsDockerShowsIt(ref));
+    listener.line(reference + ": Pulling from " + ref.path());
     String topType = mediaTypeOf(top.content(), top.mediaType());
-    store.putBlob(top.content());
     Descriptor target = new Descriptor(topType, top.digest(), top.content().length);
-    Descriptor manifestDescriptor = target;
-    byte[] manifestBytes = top.content();
-    if (MediaTypes.isIndex(topType)) {
-      ImageIndex index = ImageIndex.parse(top.content(), "index " + top.digest());
-      manifestDescriptor = index.choosePlatform().orElseThrow(() -> new StoreException(
-          "the index " + top.digest() + " of " + ref.familiar() + " lists no manifests"));
-      var child = client.getManifest(manifestDescriptor.digest().toString(), manifestDescriptor.size());
-      manifestBytes = child.content();
-      store.putBlob(manifestBytes);
+
+    List<Manifest> manifests = new ArrayList<>();
+    collect(target, top.content(), ref, manifests, 0);
+
+    // blobs in docker's order: each manifest's layers, bottom first; configs quietly
+    Map<Digest, Descriptor> layers = new LinkedHashMap<>();
+    Map<Digest, Descriptor> configs = new LinkedHashMap<>();
+    for (Manifest m : manifests) {
+      m.layers().forEach(l -> layers.putIfAbsent(l.digest(), l));
+      configs.putIfAbsent(m.config().digest(), m.config());
     }
-    Manifest manifest = Manifest.parse(manifestBytes, manifestDescriptor.mediaType(), "manifest " + manifestDescriptor.digest());
-    Descriptor config = manifest.config();
-    if (!store.hasBlob(config.digest())) {
-      client.pullBlob(config.digest(), config.size(), store);
-    }
-    for (Descriptor layer : manifest.layers()) {
+    List<Parallel.Task> tasks = new ArrayList<>();
+    for (Descriptor layer : layers.values()) {
+      String id = layer.digest().shortId();
       if (store.hasBlob(layer.digest())) {
-        progress.accept(layer.digest().shortId() + ": Already exists");
+        listener.blob(BlobEvent.done(id, "Already exists"));
       } else {
-        client.pullBlob(layer.digest(), layer.size(), store);
-        progress.accept(layer.digest().shortId() + ": Pull complete");
+        listener.blob(BlobEvent.waiting(id, "Pulling fs layer"));
+        tasks.add(() -> download(layer, id));
       }
     }
+    for (Descriptor config : configs.values()) {
+      if (!store.hasBlob(config.digest()) && !layers.containsKey(config.digest())) {
+        tasks.add(() -> client.pullBlob(config.digest(), config.size(), store));
+      }
+    }
+    Parallel.run(options.concurrency(), tasks);
+
     store.addImage(target, ref.tag() != null ? List.of(ref.withTag(ref.tag())) : List.of());
-    progress.accept("Digest: " + top.digest());
+    listener.line("Digest: " + top.digest());
     boolean upToDate = before.isPresent() && before.get().equals(top.digest());
-    progress.accept("Status: " + (upToDate ? "Image is up to date for " : "Downloaded newer image for ") + ref.familiar());
-    progress.accept(ref.canonical());
-    return store.resolveEntry(target).orElseThrow();
+    listener.line("Status: " + (upToDate ? "Image is up to date for " : "Downloaded newer image for ") + ref.familiar());
+    listener.line(ref.canonical());
+    return ref.tag() != null ? store.resolve(ref.withTag(ref.tag()).canonical()) : store.resolveEntry(target).orElseThrow();
   }
 
-  /** {@code library/ubuntu} on Docker Hub, the path on any other registry. */
-  private static String pathAsDockerShowsIt(Reference ref) {
-    return ref.path();
+  /**
+   * Stores {@code d} (whose bytes are {@code content}) and, for an index, the manifests of the
+   * platforms we take; adds each image manifest to {@code out}.
+   */
+  private void collect(Descriptor d, byte[] content, Reference ref, List<Manifest> out, int depth) throws IOException {
+    store.putBlob(content);
+    if (!MediaTypes.isIndex(d.mediaType())) {
+      out.add(Manifest.parse(content, d.mediaType(), "manifest " + d.digest()));
+      return;
+    }
+    if (depth >= MAX_DEPTH) {
+      throw new StoreException("the index " + d.digest() + " of " + ref.familiar() + " nests indexes too deep");
+    }
+    ImageIndex index = ImageIndex.parse(content, "index " + d.digest());
+    List<Descriptor> children = new ArrayList<>();
+    if (options.allPlatforms()) {
+      children.addAll(index.manifests());
+    } else {
+      children.add(index.select(options.platform()).orElseThrow(() -> new StoreException(
+          "no matching manifest for " + options.platform() + " in the manifest list entries of " + ref.familiar()
+              + " (it has: " + index.platformNames() + "; choose one with --platform)")));
+    }
+    if (children.isEmpty()) {
+      throw new StoreException("the index " + d.digest() + " of " + ref.familiar() + " lists no manifests");
+    }
+    for (Descriptor child : children) {
+      PulledManifest pulled = client.getManifest(child.digest().toString(), child.size());
+      String type = child.mediaType() != null ? child.mediaType() : mediaTypeOf(pulled.content(), pulled.mediaType());
+      collect(new Descriptor(type, child.digest(), child.size()), pulled.content(), ref, out, depth + 1);
+    }
+  }
+
+  private void download(Descriptor layer, String id) throws IOException {
+    long size = layer.size();
+    client.pullBlob(layer.digest(), size, store, new BlobProgress() {
+      @Override
+      public void transferred(long bytes) {
+        listener.blob(BlobEvent.progress(id, "Downloading", bytes, size));
+      }
+
+      @Override
+      public void retrying(Duration wait, IOException cause) {
+        listener.blob(new BlobEvent(id, RetryPolicy.retrying(wait), BlobEvent.Kind.RETRYING, 0, size));
+      }
+    });
+    listener.blob(BlobEvent.progress(id, "Verifying Checksum", size, size));
+    listener.blob(BlobEvent.done(id, "Pull complete"));
   }
 
   private Optional<Digest> currentTarget(Reference ref) throws IOException {

@@ -28,7 +28,19 @@ class ChallengeAuthenticatorTest {
   void startTokenServer() throws Exception {
     tokenServer = new TestServer((req, body) -> {
       String auth = req.getHeader("Authorization");
-      if (req.path().equals("/refresh")) {
+      if (req.path().equals("/oauth-only")) {
+        // a realm that takes only the OAuth2 POST: GET is 405
+        if (!req.method().name().equals("POST")) {
+          req.response().setStatusCode(405).end();
+        } else if (body.contains("grant_type=password") && body.contains("username=alice&password=s3cret")) {
+          req.response().putHeader("Content-Type", "application/json")
+              .end("{\"access_token\":\"oauth-" + issued.incrementAndGet() + "\",\"expires_in\":300}");
+        } else {
+          req.response().setStatusCode(401).end("{\"error\":\"invalid_grant\"}");
+        }
+      } else if (req.path().equals("/get-only") && req.method().name().equals("POST")) {
+        req.response().setStatusCode(404).end();
+      } else if (req.path().equals("/refresh")) {
         req.response().putHeader("Content-Type", "application/json")
             .end("{\"access_token\":\"from-refresh-" + issued.incrementAndGet() + "\",\"expires_in\":300}");
       } else if (auth == null || auth.equals(ALICE_BASIC)) {
@@ -102,6 +114,47 @@ class ChallengeAuthenticatorTest {
   }
 
   @Test
+  void aRealmThatOnlyTakesTheOAuth2PostGetsThePasswordGrantFromThenOn() throws Exception {
+    var auth = authenticator(Optional.of(ALICE));
+    assertThat(auth.authorize(List.of(bearer("/oauth-only")), "repository:a:pull")).contains("Bearer oauth-1");
+    assertThat(tokenServer.seen).extracting(TestServer.Seen::method).containsExactly("GET", "POST");
+    TestServer.Seen post = tokenServer.seen.get(1);
+    assertThat(post.body()).isEqualTo("service=registry.example&scope=repository%3Aa%3Apull"
+        + "&grant_type=password&client_id=berth&username=alice&password=s3cret");
+    assertThat(post.uri()).isEqualTo("/oauth-only"); // the password in the body, never in the URL
+    assertThat(post.authorization()).isNull();
+    // remembered: the next scope goes straight to POST
+    assertThat(auth.authorize(List.of(bearer("/oauth-only")), "repository:b:pull")).contains("Bearer oauth-2");
+    assertThat(tokenServer.seen).extracting(TestServer.Seen::method).containsExactly("GET", "POST", "POST");
+  }
+
+  @Test
+  void forcedOAuth2PostsThePasswordAndFallsBackToGetWhereThereIsNoOAuth2() throws Exception {
+    var auth = authenticator(Optional.of(ALICE)).forceOAuth2();
+    assertThat(auth.authorize(List.of(bearer("/oauth-only")), "repository:a:pull")).contains("Bearer oauth-1");
+    assertThat(tokenServer.seen).extracting(TestServer.Seen::method).containsExactly("POST");
+    // a realm whose POST is 404 (as GCR's was): docker's fallback to GET with Basic
+    assertThat(auth.authorize(List.of(bearer("/get-only")), "repository:a:pull")).contains("Bearer t2");
+    assertThat(tokenServer.seen).extracting(TestServer.Seen::method).containsExactly("POST", "POST", "GET");
+    assertThat(tokenServer.seen.get(2).authorization()).isEqualTo(ALICE_BASIC);
+  }
+
+  @Test
+  void insufficientScopeFetchesANewTokenForTheScopeTheRegistryNames() throws Exception {
+    var auth = authenticator(Optional.of(ALICE));
+    assertThat(auth.authorize(List.of(bearer("/token")), "repository:a:pull")).contains("Bearer t1");
+    // the registry wants more than the cached token holds: it names the scope it needs
+    String more = bearer("/token") + ",scope=\"repository:a:pull,push\",error=\"insufficient_scope\"";
+    assertThat(auth.authorize(List.of(more), "repository:a:pull")).contains("Bearer t2");
+    assertThat(tokenServer.seen.get(1).uri())
+        .isEqualTo("/token?service=registry.example&scope=repository%3Aa%3Apull&scope=repository%3Aa%3Apull%2Cpush");
+    // several scopes in one request (a mount reads its source): one token for all of them
+    assertThat(auth.authorize(List.of(bearer("/token")), "repository:b:pull,push repository:a:pull")).contains("Bearer t3");
+    assertThat(tokenServer.seen.get(2).uri())
+        .isEqualTo("/token?service=registry.example&scope=repository%3Ab%3Apull%2Cpush&scope=repository%3Aa%3Apull");
+  }
+
+  @Test
   void anonymousTokenWithoutCredentials() throws Exception {
     assertThat(authenticator(Optional.empty()).authorize(List.of(bearer("/token")), null)).contains("Bearer t1");
     assertThat(tokenServer.seen.get(0).authorization()).isNull();
@@ -135,6 +188,10 @@ class ChallengeAuthenticatorTest {
     assertThatThrownBy(() -> auth.authorize(List.of("Bearer realm=\"http://auth.example/token\",service=\"x\""), null))
         .isInstanceOfSatisfying(AuthenticationException.class, e -> assertThat(e.kind()).isEqualTo(AuthenticationException.Kind.INSECURE))
         .hasMessage("refusing to send credentials for registry.example to token server http://auth.example/token over plain HTTP");
+    // nor with the OAuth2 POST
+    var forced = authenticator(Optional.of(ALICE)).forceOAuth2();
+    assertThatThrownBy(() -> forced.authorize(List.of("Bearer realm=\"http://auth.example/token\",service=\"x\""), null))
+        .isInstanceOfSatisfying(AuthenticationException.class, e -> assertThat(e.kind()).isEqualTo(AuthenticationException.Kind.INSECURE));
   }
 
   @Test

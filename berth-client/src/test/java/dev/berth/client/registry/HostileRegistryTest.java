@@ -56,13 +56,17 @@ class HostileRegistryTest {
   }
 
   private static RegistryClient client(TestServer registry, TransportOptions options) {
-    return new RegistryClient(options.newHttpClient(), RegistryEndpoint.forHost(registry.host()), "a/b",
-        new BasicOnlyAuthenticator(Optional.of(ALICE)), true, options);
+    TransportOptions once = options.withRetry(RetryPolicy.none());
+    return new RegistryClient(once.newHttpClient(), RegistryEndpoint.forHost(registry.host()), "a/b",
+        new BasicOnlyAuthenticator(Optional.of(ALICE)), true, once);
   }
 
+  /** One attempt: these registries fail for ever, and each test is about one failure's message. */
   private static RegistryClient client(TestServer registry) {
     return client(registry, TransportOptions.defaults());
   }
+
+
 
   private ImageStore store() throws Exception {
     return ImageStore.open(dir.resolve("images"));

@@ -1,0 +1,22 @@
+package dev.berth.cli.it;
+
+import java.nio.file.Path;
+
+/** {@link TransferProof} against {@code berth serve --auth basic}. */
+class TransferBerthBasicIT extends TransferProof {
+  BerthServe server;
+
+  @Override
+  String startRegistry(Path dir) {
+    server = BerthServe.start(new BerthCli(dir.resolve("home")), dir.resolve("storage"),
+        TestPeers.htpasswd(dir.resolve("users"), USER, PASSWORD), "--auth", "basic");
+    return server.host();
+  }
+
+  @Override
+  void stopRegistry() {
+    if (server != null) {
+      server.close();
+    }
+  }
+}

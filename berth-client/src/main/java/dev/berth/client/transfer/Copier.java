@@ -1,0 +1,142 @@
+package dev.berth.client.transfer;
+
+import dev.berth.client.image.Descriptor;
+import dev.berth.client.image.ImageIndex;
+import dev.berth.client.image.Manifest;
+import dev.berth.client.registry.BlobProgress;
+import dev.berth.client.registry.PulledManifest;
+import dev.berth.client.registry.RegistryClient;
+import dev.berth.client.registry.RetryPolicy;
+import dev.berth.model.Digest;
+import dev.berth.model.MediaTypes;
+import dev.berth.model.Reference;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code berth copy SRC DST}: registry to registry, without the local store. Blobs stream from
+ * the source's GET into the target's PATCH, several at a time; within one registry they are
+ * mounted instead ({@code ?mount=&from=}), so nothing moves. Manifests are copied byte for byte,
+ * so every digest stays what it was. From a multi-platform index: one platform, said aloud, or
+ * with {@link TransferOptions#allPlatforms()} the whole index.
+ */
+public final class Copier {
+  private static final int MAX_DEPTH = 3;
+
+  private final RegistryClient source;
+  private final RegistryClient target;
+  private final TransferListener listener;
+  private final TransferOptions options;
+
+  public Copier(RegistryClient source, RegistryClient target, TransferListener listener, TransferOptions options) {
+    this.source = source;
+    this.target = target;
+    this.listener = listener;
+    this.options = options;
+  }
+
+  /** What the target now holds under its tag. */
+  public record Result(Digest digest, long size) {}
+
+  /** A manifest to copy: its descriptor and exact bytes. */
+  private record Copied(Descriptor descriptor, byte[] content) {}
+
+  public Result copy(Reference from, Reference to) throws IOException {
+    RetryNotices.announce(source, listener);
+    RetryNotices.announce(target, listener);
+    PulledManifest top = source.getManifest(from.digest() != null ? from.digest().toString() : from.tag());
+    String topType = Puller.mediaTypeOf(top.content(), top.mediaType());
+    listener.line("Copying " + from.familiar() + " to " + to.familiar());
+    Copied root = new Copied(new Descriptor(topType, top.digest(), top.content().length), top.content());
+
+    List<Copied> manifests = new ArrayList<>(); // children before their index, the root last
+    List<Manifest> images = new ArrayList<>();
+    if (MediaTypes.isIndex(topType) && !options.allPlatforms()) {
+      ImageIndex index = ImageIndex.parse(top.content(), "index " + top.digest());
+      Descriptor chosen = index.select(options.platform()).orElseThrow(() -> new IOException(
+          "no matching manifest for " + options.platform() + " in the manifest list entries of " + from.familiar()
+              + " (it has: " + index.platformNames() + "; choose one with --platform, or copy all with --all-platforms)"));
+      listener.warning("Copying " + options.platform() + " only: the other platforms of the multi-platform image "
+          + top.digest() + " are left out (--all-platforms copies them all)");
+      PulledManifest child = source.getManifest(chosen.digest().toString(), chosen.size());
+      root = new Copied(new Descriptor(chosen.mediaType(), chosen.digest(), chosen.size()), child.content());
+    }
+    collect(root, manifests, images, 0);
+
+    Map<Digest, Descriptor> layers = new LinkedHashMap<>();
+    Map<Digest, Descriptor> configs = new LinkedHashMap<>();
+    for (Manifest m : images) {
+      m.layers().forEach(l -> layers.putIfAbsent(l.digest(), l));
+      configs.putIfAbsent(m.config().digest(), m.config());
+    }
+    String mountFrom = source.endpoint().host().equals(target.endpoint().host()) ? source.path() : null;
+    List<Parallel.Task> tasks = new ArrayList<>();
+    for (Descriptor layer : layers.values()) {
+      String id = layer.digest().shortId();
+      listener.blob(BlobEvent.waiting(id, "Waiting"));
+      tasks.add(() -> listener.blob(BlobEvent.done(id, copyBlob(layer, mountFrom, id))));
+    }
+    for (Descriptor config : configs.values()) {
+      if (!layers.containsKey(config.digest())) {
+        tasks.add(() -> copyBlob(config, mountFrom, null));
+      }
+    }
+    Parallel.run(options.concurrency(), tasks);
+
+    for (Copied m : manifests) {
+      if (m != root) {
+        target.putManifest(m.descriptor().digest().toString(), mediaType(m.descriptor()), m.content());
+      }
+    }
+    String reference = to.tag() != null ? to.tag() : to.digest().toString();
+    Digest digest = target.putManifest(reference, mediaType(root.descriptor()), root.content());
+    listener.line(reference + ": digest: " + digest + " size: " + root.content().length);
+    return new Result(digest, root.content().length);
+  }
+
+  /** Adds {@code m} after the manifests it names (fetched from the source), and the images to {@code images}. */
+  private void collect(Copied m, List<Copied> out, List<Manifest> images, int depth) throws IOException {
+    Descriptor d = m.descriptor();
+    if (MediaTypes.isIndex(d.mediaType())) {
+      if (depth >= MAX_DEPTH) {
+        throw new IOException("the index " + d.digest() + " nests indexes too deep");
+      }
+      for (Descriptor child : ImageIndex.parse(m.content(), "index " + d.digest()).manifests()) {
+        PulledManifest pulled = source.getManifest(child.digest().toString(), child.size());
+        String type = child.mediaType() != null ? child.mediaType() : Puller.mediaTypeOf(pulled.content(), pulled.mediaType());
+        collect(new Copied(new Descriptor(type, child.digest(), child.size()), pulled.content()), out, images, depth + 1);
+      }
+    } else {
+      images.add(Manifest.parse(m.content(), d.mediaType(), "manifest " + d.digest()));
+    }
+    out.add(m);
+  }
+
+  private String copyBlob(Descriptor blob, String mountFrom, String id) throws IOException {
+    if (target.checkBlob(blob.digest()).isPresent()) {
+      return "Layer already exists";
+    }
+    long size = blob.size();
+    BlobProgress progress = id == null ? BlobProgress.NONE : new BlobProgress() {
+      @Override
+      public void transferred(long bytes) {
+        listener.blob(BlobEvent.progress(id, "Copying", bytes, size));
+      }
+
+      @Override
+      public void retrying(Duration wait, IOException cause) {
+        listener.blob(new BlobEvent(id, RetryPolicy.retrying(wait), BlobEvent.Kind.RETRYING, 0, size));
+      }
+    };
+    RegistryClient.Pushed how = target.copyBlob(source, blob.digest(), size, mountFrom, progress);
+    return how == RegistryClient.Pushed.MOUNTED ? "Mounted from " + mountFrom : "Pushed";
+  }
+
+  private static String mediaType(Descriptor d) {
+    return d.mediaType() != null ? d.mediaType() : MediaTypes.OCI_MANIFEST;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.berth.client.transfer;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs blob transfers a few at a time ({@code concurrency}, docker's default 5) and fails fast:
+ * the first failure interrupts the others and is what the caller gets.
+ */
+final class Parallel {
+  /** One transfer. */
+  interface Task {
+    void run() throws IOException;
+  }
+
+  private Parallel() {}
+
+  static void run(int concurrency, List<Task> tasks) throws IOException {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    if (concurrency <= 1 || tasks.size() == 1) {
+      for (Task t : tasks) {
+        t.run();
+      }
+      return;
+    }
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory threads = r -> {
+      Thread t = new Thread(r, "berth-transfer-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, tasks.size()), threads);
+    try {
+      ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);
+      for (Task t : tasks) {
+        done.submit(() -> {
+          t.run();
+          return null;
+        });
+      }
+      for (int i = 0; i < tasks.size(); i++) {
+        Future<Void> f = done.take();
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          pool.shutdownNow();
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(cause);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while transferring blobs");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
