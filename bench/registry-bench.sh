@@ -9,8 +9,9 @@
 #           (Berth's JIT is still compiling its upload path during the first hundreds of MiB)
 #   push    single-stream push of a random blob (default 1 GiB): POST, then PUT ?digest= with curl -T;
 #           the best of 3 pushes, each of a new blob to its own repository (all 3 are printed)
-#   pull    GET of the first pushed blob to /dev/null, the best of 3, after one unmeasured GET (Berth
-#           writes big blobs around the page cache; distribution's are in it since it wrote them)
+#   first pull  GET of each blob right after its push, nothing in between (a CI job that pushes and
+#           then deploys): the best of the 3
+#   pull    GET of the first pushed blob again, the best of 3 (both servers have read it once by then)
 #   GET/s   requests per second for a small blob GET with HTTP Basic auth (wrk, 2 threads, 16 conns)
 #   RSS     the server's max resident set while a big blob (default 4 GiB) is streamed in as one PATCH
 #   heap    (Berth) max used Java heap during that push, sampled with jstat
@@ -72,6 +73,18 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'echo "registry-bench: interrupted" >&2; exit 130' INT TERM
+# Pulled bytes go to a null device. A /dev/null that is a regular file (something deleted the device
+# and a redirection re-created it) would have curl write every pulled GiB into memory, which costs it
+# more than receiving it: use a private null device then (root only), or refuse.
+sink=/dev/null
+if [ ! -c /dev/null ]; then
+  sink=$work/null
+  if ! mknod -m 600 "$sink" c 1 3 2>/dev/null || [ ! -c "$sink" ]; then
+    echo "registry-bench: /dev/null is not the null device (a regular file?), so pulls would be measured writing into memory; restore it as root: rm /dev/null; mknod -m 666 /dev/null c 1 3" >&2
+    exit 1
+  fi
+  echo "registry-bench: warning: /dev/null is not the null device (a regular file?); pulls go to a private one ($sink). As root, rm /dev/null; mknod -m 666 /dev/null c 1 3 restores it" >&2
+fi
 if [ "$only" != distribution ]; then
   # Build the jar now (the launcher rebuilds when stale), so the clock does not include it.
   echo "registry-bench: building berth if needed ($berth_cmd --help)..." >&2
@@ -116,7 +129,7 @@ push_file() {  # repo file digest bytes
 
 pull_blob() {  # repo digest bytes → MB/s
   local out code seconds size
-  out=$(curl -s -o /dev/null -K "$work/curl-auth" --max-time 120 \
+  out=$(curl -s -o "$sink" -K "$work/curl-auth" --max-time 120 \
     -w '%{http_code} %{time_total} %{size_download}' "$base/v2/$1/blobs/$2")
   read -r code seconds size <<<"$out"
   [ "$code" = 200 ] && [ "$size" = "$3" ] \
@@ -176,7 +189,7 @@ best() { printf '%s\n' "$@" | sort -n | tail -n1; }
 declare -A result
 measure() {  # name
   local name=$1 repo=bench/blob i
-  local -a pushes=() pulls=()
+  local -a pushes=() firsts=() pulls=()
   if [ "$name" = berth ]; then start_berth; else start_distribution; fi
   log "[$name] $base: warm-up (not measured): push and pull ${warm_mib} MiB, 2 s of small GETs..."
   push_file bench/warm "$work/warm" "$warm_digest" "$((warm_mib * 1024 * 1024))" > /dev/null
@@ -184,19 +197,19 @@ measure() {  # name
   push_file "$repo" "$work/small" "$small_digest" 1024 > /dev/null
   small_gets "$repo" 2 > /dev/null
   for i in $(seq "$runs"); do
-    log "[$name] push ${blob_mib} MiB ($i/$runs)..."
+    log "[$name] push ${blob_mib} MiB, then pull it at once ($i/$runs)..."
     pushes+=("$(push_file "$repo$i" "$work/blob$i" "${blob_digests[i]}" "$blob_bytes")")
+    firsts+=("$(pull_blob "$repo$i" "${blob_digests[i]}" "$blob_bytes")")
   done
-  # Distribution's blob is in the page cache since it wrote it; Berth wrote around the cache, so
-  # one unmeasured GET first: both are then measured serving from the cache.
-  pull_blob "${repo}1" "${blob_digests[1]}" "$blob_bytes" > /dev/null
   for i in $(seq "$runs"); do
     log "[$name] pull ${blob_mib} MiB ($i/$runs)..."
     pulls+=("$(pull_blob "${repo}1" "${blob_digests[1]}" "$blob_bytes")")
   done
   result[$name,push]=$(best "${pushes[@]}")
+  result[$name,first]=$(best "${firsts[@]}")
   result[$name,pull]=$(best "${pulls[@]}")
   result[$name,pushes]="${pushes[*]}"
+  result[$name,firsts]="${firsts[*]}"
   result[$name,pulls]="${pulls[*]}"
   log "[$name] small GETs with Basic auth for ${wrk_seconds}s..."
   result[$name,rps]=$(small_gets "$repo" "$wrk_seconds")
@@ -224,10 +237,11 @@ row() {  # label key
 echo
 echo "registry-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg): $(docker-registry --version 2>/dev/null | awk '{print $NF}' || true)"
 echo "command: $invocation"
-echo "push and pull: best of $runs after an unmeasured warm-up (distribution: ${result[distribution,pushes]:--} / ${result[distribution,pulls]:--}; berth: ${result[berth,pushes]:--} / ${result[berth,pulls]:--})"
+echo "push / first pull / pull: best of $runs after an unmeasured warm-up (distribution: ${result[distribution,pushes]:--} / ${result[distribution,firsts]:--} / ${result[distribution,pulls]:--}; berth: ${result[berth,pushes]:--} / ${result[berth,firsts]:--} / ${result[berth,pulls]:--})"
 printf '%-44s %14s %14s %10s\n' "metric" "distribution" "berth" "berth/dist"
 row "push ${blob_mib} MiB, one stream (MB/s)" push
-row "pull ${blob_mib} MiB (MB/s)" pull
+row "pull ${blob_mib} MiB right after its push (MB/s)" first
+row "pull ${blob_mib} MiB again (MB/s)" pull
 row "small blob GET, Basic auth (req/s)" rps
 row "max RSS while pushing ${big_mib} MiB (MiB)" rss
 row "max used heap while pushing ${big_mib} MiB (MiB)" heap

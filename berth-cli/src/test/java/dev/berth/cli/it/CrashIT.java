@@ -45,7 +45,7 @@ class CrashIT {
       Thread writer = new Thread(() -> {
         for (int i = 0; !stop.get(); i++) {
           String tag = "r" + r + "-" + i;
-          // Up to 12 MiB: layers past 4 MiB are written with O_DIRECT, smaller ones buffered.
+          // Up to 12 MiB: small layers and ones that span several socket reads and writes.
           byte[] layer = new byte[ThreadLocalRandom.current().nextInt(1, 12 * 1024 * 1024)];
           ThreadLocalRandom.current().nextBytes(layer);
           try {
@@ -90,8 +90,7 @@ class CrashIT {
 
   /**
    * The upload cut off by the kill holds exactly what its status says, all of it the bytes sent
-   * (sevens): completing it with the digest of that many sevens must succeed. Its data went
-   * through both the buffered head and O_DIRECT, so this checks what a kill leaves of each.
+   * (sevens): completing it with the digest of that many sevens must succeed.
    */
   private static void resumeCutUpload(RegistryHttp registry, String location) throws Exception {
     long size = registry.uploadedBytes(location);

@@ -31,7 +31,7 @@ class GcIT {
     Path users = TestPeers.htpasswd(dir.resolve("users"), USER, PASSWORD);
     Path storage = dir.resolve("storage");
     byte[] keptLayer = random(300_000);
-    byte[] droppedLayer = random(6 * 1024 * 1024); // big enough for the O_DIRECT path
+    byte[] droppedLayer = random(6 * 1024 * 1024); // big enough for an early flush while it arrives
     byte[] keptManifest;
     // deleting needs a rule: by default only admins may
     Path deleteRules = AccessRulesFile.permissive(dir.resolve("rules.yml"));

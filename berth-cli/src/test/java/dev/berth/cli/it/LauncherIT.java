@@ -135,7 +135,8 @@ class LauncherIT {
       } while (line != null && !line.contains("listening on"));
       assertThat(line).contains("berth registry listening on http://127.0.0.1:");
       String args = serve.info().arguments().map(List::of).orElse(List.of()).toString();
-      assertThat(args).contains("-XX:MaxNewSize=64m").doesNotContain("AOTCache", "TieredStopAtLevel", "UseSerialGC");
+      assertThat(args).contains("-XX:+UseSerialGC", "-Xms32m", "-XX:MaxNewSize=64m")
+          .doesNotContain("AOTCache", "TieredStopAtLevel");
     } finally {
       serve.destroy();
       serve.waitFor();

@@ -68,17 +68,12 @@ public final class UploadWriter implements AutoCloseable {
     return data.flushes();
   }
 
-  /** Bytes that went to the file around the page cache (for tests). */
-  long directBytes() {
-    return data.directBytes();
-  }
-
   @Override
   public void close() {
     try {
       data.close();
     } catch (IOException | RuntimeException e) {
-      failed = true; // staged bytes may be lost: the session is re-hashed from what the file holds
+      failed = true; // written bytes may be lost: the session is re-hashed from what the file holds
     }
     state.offset = start + written;
     state.broken = failed;

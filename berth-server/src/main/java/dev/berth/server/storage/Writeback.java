@@ -10,8 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Gets an upload's buffered data onto the disk while the rest is still arriving (on file systems
- * that refuse {@link DataAppender}'s O_DIRECT). Linux leaves written pages dirty until a tenth of
+ * Gets an upload's data onto the disk while the rest is still arriving. Linux leaves written pages dirty until a tenth of
  * RAM is dirty, so without this a whole 1 GiB push sat in the page cache and the fsync that
  * completes it then waited for all of it: about 0.35 s per GiB on this machine's disk, a quarter
  * of the push. Flushing from another thread every {@link #STEP} bytes
