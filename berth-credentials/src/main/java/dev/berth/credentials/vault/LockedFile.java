@@ -72,11 +72,17 @@ public final class LockedFile {
     try {
       boolean created = false;
       for (int attempt = 0; ; attempt++) {
+        if (attempt > 1000) {
+          throw new IOException("cannot lock " + target + ": it keeps being replaced");
+        }
         created |= createIfMissing(target);
-        // The file the path names before we open it, and after we hold the lock: the same file
-        // means the lock is on the file everybody reads. A writer that replaced it while we waited
-        // shows as a different one. (The window between the first look and the open is
-        // microseconds; only a double replacement that reuses the inode number could fool it.)
+        // The file the path names just before and just after we open it (so, the file we opened),
+        // and again once we hold the lock: the same file means the lock is on the file everybody
+        // reads. A writer that replaced it while we waited shows as a different one. Both looks
+        // around the open matter: inode numbers are reused at once, so a file replaced while we
+        // waited can come back under the number we saw before the open (3 processes writing 15
+        // times each lost an entry that way); fooling both looks takes two replacements within the
+        // microseconds of one open.
         Object before = fileKey(target);
         FileChannel channel;
         try {
@@ -88,6 +94,10 @@ public final class LockedFile {
           // then lives in a sibling file (the one case that leaves a lock file behind)
           locked = true;
           return siblingLocked(target, local);
+        }
+        if (before == null || !before.equals(fileKey(target))) {
+          channel.close(); // replaced around the open: which file we hold is unknown
+          continue;
         }
         FileLock lock;
         try {
@@ -102,9 +112,6 @@ public final class LockedFile {
         }
         lock.release();
         channel.close();
-        if (attempt > 1000) {
-          throw new IOException("cannot lock " + target + ": it keeps being replaced");
-        }
       }
     } finally {
       if (!locked) {
