@@ -12,49 +12,50 @@ import java.io.Console;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code berth login}, as {@code docker login}: the credentials are checked against the registry
  * first and stored only when it accepts them, in docker's own config (so docker, skopeo, podman and
  * crane see the login), under docker's key for the server.
  */
-@Command(
-    name = "login",
-    description = {"Authenticate to a registry.", "Defaults to Docker Hub if no server is specified."})
-final class LoginCommand implements Callable<Integer> {
+final class LoginCommand {
   /** Where docker's CLI logs in to Docker Hub (the config key stays the historic index URL). */
   private static final String HUB_REGISTRY = "registry-1.docker.io";
 
-  private final CliContext context;
-
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry, e.g. localhost:5000")
-  private String server;
-
-  @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "Username")
-  private String username;
-
-  @Option(names = {"-p", "--password"}, paramLabel = "PASS", description = "Password (insecure: prefer --password-stdin)")
-  private String password;
-
-  @Option(names = "--password-stdin", description = "Take the password from stdin")
-  private boolean passwordStdin;
-
-  @Option(names = "--store", paramLabel = "STORE",
-      description = {"Where the secret goes: 'berth' (Berth's encrypted store, the default when config.json names"
-          + " no helper), 'file' (config.json in plain text, as docker without a helper), or a docker credential"
-          + " helper's name ('pass', 'secretservice', ...)."})
-  private String store;
-
-  public LoginCommand(CliContext context) {
-    this.context = context;
+  // described in code rather than by annotations: reading those made the JDK generate proxies,
+  // a fifth of a login's start-up
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("login", "Authenticate to a registry.", "Defaults to Docker Hub if no server is specified.")
+        .optionalArgument("SERVER", "Registry, e.g. localhost:5000")
+        .option("USER", "Username", "-u", "--username")
+        .option("PASS", "Password (insecure: prefer --password-stdin)", "-p", "--password")
+        .flag("Take the password from stdin", "--password-stdin")
+        .option("STORE", "Where the secret goes: 'berth' (Berth's encrypted store, the default when config.json names"
+            + " no helper), 'file' (config.json in plain text, as docker without a helper), or a docker credential"
+            + " helper's name ('pass', 'secretservice', ...).", "--store")
+        .runs(a -> new LoginCommand(context, a.argument(0), a.string("--username"), a.string("--password"),
+            a.flag("--password-stdin"), a.string("--store")).call());
   }
 
-  @Override
-  public Integer call() {
+  private final CliContext context;
+  private final String server;
+  private String username;
+  private String password;
+  private final boolean passwordStdin;
+  private final String store;
+
+  LoginCommand(CliContext context, String server, String username, String password, boolean passwordStdin,
+      String store) {
+    this.context = context;
+    this.server = server;
+    this.username = username;
+    this.password = password;
+    this.passwordStdin = passwordStdin;
+    this.store = store;
+  }
+
+  int call() {
     username = username == null ? "" : username.strip();
     if (password != null && !password.isEmpty()) {
       context.err().println("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");

@@ -10,10 +10,7 @@ import dev.berth.credentials.RegistryHosts;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code berth logout}, as {@code docker logout}: forgets one registry's credentials (under its
@@ -22,25 +19,26 @@ import picocli.CommandLine.Parameters;
  * token is first revoked at the registry, so that copies of it stop working too; when that
  * cannot be done, the local entry is still removed and a warning says the token stays valid.
  */
-@Command(
-    name = "logout",
-    description = {"Log out from a registry.", "Defaults to Docker Hub if no server is specified."})
-final class LogoutCommand implements Callable<Integer> {
-  private final CliContext context;
-
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SERVER", description = "Registry, e.g. localhost:5000")
-  private String server;
-
-  @Option(names = "--all", description = "Log out from every registry Berth finds credentials for (config.json,"
-      + " its credential helpers, Berth's encrypted store).")
-  private boolean all;
-
-  public LogoutCommand(CliContext context) {
-    this.context = context;
+final class LogoutCommand {
+  static CommandSpec spec(CliContext context) {
+    return CommandDef.of("logout", "Log out from a registry.", "Defaults to Docker Hub if no server is specified.")
+        .optionalArgument("SERVER", "Registry, e.g. localhost:5000")
+        .flag("Log out from every registry Berth finds credentials for (config.json, its credential helpers,"
+            + " Berth's encrypted store).", "--all")
+        .runs(a -> new LogoutCommand(context, a.argument(0), a.flag("--all")).call());
   }
 
-  @Override
-  public Integer call() {
+  private final CliContext context;
+  private final String server;
+  private final boolean all;
+
+  LogoutCommand(CliContext context, String server, boolean all) {
+    this.context = context;
+    this.server = server;
+    this.all = all;
+  }
+
+  int call() {
     DockerCredentials credentials =
         CredentialsCommand.credentials(context);
     if (all) {

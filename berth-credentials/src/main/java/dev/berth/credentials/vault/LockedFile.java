@@ -207,12 +207,33 @@ public final class LockedFile {
    * Writes {@code content} to {@code target} through a synced temporary file and an atomic rename.
    * The new file is 0600, or the old file's mode where that is stricter.
    */
+  /**
+   * Creates an empty 0600 file with a fresh name beside the target. Not {@link Files#createTempFile}:
+   * its SecureRandom names cost a login 7 ms of security-provider start-up, and the name needs no
+   * secrecy: the file is created exclusively (O_EXCL) in the user's own directory, and a name that
+   * is taken is simply another try.
+   */
+  private static Path newTempFile(Path dir, String prefix) throws IOException {
+    long seed = ProcessHandle.current().pid() * 1_000_003L + System.nanoTime();
+    for (int attempt = 0; ; attempt++) {
+      Path temp = dir.resolve(prefix + Long.toUnsignedString(seed + attempt * 0x9E3779B97F4A7C15L, 36) + ".tmp");
+      try {
+        Files.newByteChannel(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
+        return temp;
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 100) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public static void writeAtomically(Path target, byte[] content) throws IOException {
     Objects.requireNonNull(content);
     Path dir = target.getParent();
     Set<PosixFilePermission> mode = modeFor(target);
-    Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp",
-        PosixFilePermissions.asFileAttribute(FILE_MODE));
+    Path temp = newTempFile(dir, "." + target.getFileName());
     boolean moved = false;
     try {
       Files.setPosixFilePermissions(temp, mode); // umask may have narrowed it; never widen beyond 0600
