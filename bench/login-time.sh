@@ -5,12 +5,12 @@
 #
 # A local `berth serve` (htpasswd user, random password) is the registry. hyperfine runs each login
 # N times (default 20) after 3 unmeasured runs; the script prints the medians:
-#   round trips        curl doing what a login does on the wire: GET /v2/ (401 and its challenge),
-#                      then GET /v2/ with Basic credentials (200): one curl process, both requests
+#   round trips        curl doing what a login does on the wire with berth serve's token auth (the
+#                      default): GET /v2/ (401 and its challenge), GET /token with Basic credentials
+#                      and offline_token (a signed token and a refresh token, stored by the server),
+#                      GET /v2/ again: one curl process, the three requests
 #   berth → encrypted  `berth login` storing in Berth's encrypted store (docker-credential-berth on PATH)
 #   berth → file       `berth login --store file` (config.json in plain text)
-#   berth + AOT cache  the first line again with a JDK 25 AOT cache for berth.jar, trained here on a
-#                      login (what a launcher with a cache gets; ./berth has none of its own yet)
 #   docker login       the docker CLI 28 (client-side login, config.json in plain text)
 # "client" = median − round trips: the time spent in the client rather than waiting for the registry.
 # Passwords reach every client on stdin or from a 0600 file, never argv. Everything started is
@@ -62,24 +62,12 @@ host=$(sed -n 's|.*listening on http://\([^ ]*\).*|\1|p' "$work/serve.log" | hea
 ln -s "$(command -v docker)" "$work/bin/docker"
 printf 'user = "bench:%s"\n' "$password" > "$work/curl.cfg"
 
-jar="$root/berth-cli/target/berth.jar"
 java_home=$(sed -n 's|^exec \([^ ]*\)/bin/java .*|\1|p' "$work/bin/docker-credential-berth")
-aot_opts=""
-if "$java_home/bin/java" -XX:AOTCacheOutput=/dev/null -version >/dev/null 2>&1; then
-  # train a cache for berth.jar on a login (the JVM writes it when the run ends)
-  PATH="$work/bin:/usr/bin:/bin" BERTH_JAVA_OPTS="-XX:AOTCacheOutput=$work/berth.aot -Xlog:disable" \
-    "$berth_cmd" login "$host" -u bench --password-stdin < "$work/password" >/dev/null 2>&1
-  [ -f "$work/berth.aot" ] && aot_opts="-XX:AOTCache=$work/berth.aot -Xlog:disable -Xlog:all=warning:stderr"
-fi
-
 commands=(
-  -n "round trips" "curl -s -o /dev/null http://$host/v2/ --next -s -o /dev/null -K $work/curl.cfg http://$host/v2/"
+  -n "round trips" "curl -s -o /dev/null http://$host/v2/ --next -s -o /dev/null -K $work/curl.cfg 'http://$host/token?service=berth&offline_token=true&client_id=berth' --next -s -o /dev/null http://$host/v2/"
   -n "berth → encrypted" "PATH=$work/bin:/usr/bin:/bin $berth_cmd login $host -u bench --password-stdin < $work/password"
   -n "berth → file" "PATH=/usr/bin:/bin $berth_cmd login $host -u bench --password-stdin --store file < $work/password"
 )
-if [ -n "$aot_opts" ]; then
-  commands+=(-n "berth + AOT cache" "PATH=$work/bin:/usr/bin:/bin BERTH_JAVA_OPTS='$aot_opts' $berth_cmd login $host -u bench --password-stdin < $work/password")
-fi
 commands+=(-n "docker login" "PATH=$work/bin DOCKER_HOST=unix://$work/none.sock docker login $host -u bench --password-stdin < $work/password")
 # --store file and the encrypted store take turns on one config.json: each run starts from an empty one
 hyperfine --style basic --warmup 3 --runs "$runs" --prepare "rm -f $DOCKER_CONFIG/config.json" \
