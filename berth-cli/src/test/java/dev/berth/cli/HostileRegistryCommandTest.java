@@ -36,6 +36,8 @@ class HostileRegistryCommandTest {
   String host;
   /** What the layer's blob endpoint does: "endless" or "trickle". */
   volatile String layerMode = "endless";
+  /** Whether GET /v2/ answers 200 with a registry's headers and a body that never ends. */
+  volatile boolean endlessPing;
 
   static String sha256(byte[] b) {
     try {
@@ -66,8 +68,15 @@ class HostileRegistryCommandTest {
             .end(MANIFEST);
         case "/v2/hostile/app/blobs/" + "sha256:" -> res.setStatusCode(404).end();
         case "/token" -> endless(res);
-        case "/v2/" -> res.setStatusCode(401)
-            .putHeader("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"hostile\"").end();
+        case "/v2/" -> {
+          if (endlessPing) {
+            res.putHeader("Docker-Distribution-API-Version", "registry/2.0");
+            endless(res);
+          } else {
+            res.setStatusCode(401)
+                .putHeader("WWW-Authenticate", "Bearer realm=\"http://" + host + "/token\",service=\"hostile\"").end();
+          }
+        }
         default -> {
           if (req.path().equals("/v2/hostile/app/blobs/" + CONFIG_DIGEST)) {
             res.end(CONFIG);
@@ -157,6 +166,15 @@ class HostileRegistryCommandTest {
     berth.env.put("BERTH_STALL_TIMEOUT", "soon");
     assertOneLineError(berth.run("pull", host + "/hostile/app:1"),
         "invalid BERTH_STALL_TIMEOUT: soon (expected a positive duration such as 30, 30s, 500ms or 2m)");
+  }
+
+  @Test
+  @Timeout(60)
+  void versionReadsOnlyTheHeadersOfAnEndlessPing() {
+    endlessPing = true;
+    CliRun.Result version = new CliRun(home).run("version", host);
+    assertThat(version.exitCode()).as(version.err()).isZero();
+    assertThat(version.out()).contains("Server: " + host).contains("registry/2.0");
   }
 
   @Test

@@ -30,7 +30,8 @@ public final class EndpointResolver {
     HttpRequest ping = HttpRequest.newBuilder(URI.create("https://" + host + "/v2/"))
         .timeout(options.responseTimeout()).GET().build();
     try {
-      http.send(ping, HttpResponse.BodyHandlers.discarding());
+      // any answer will do: its body is closed unread, which an endless one cannot hold up
+      http.send(ping, HttpResponse.BodyHandlers.ofInputStream()).body().close();
       return endpoint;
     } catch (SSLException e) {
       String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);

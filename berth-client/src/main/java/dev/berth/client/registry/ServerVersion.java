@@ -34,9 +34,9 @@ public record ServerVersion(String apiVersion, String berthVersion) {
       throw new RegistryUnreachableException("cannot reach registry " + endpoint.host() + ": "
           + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
-    try (InputStream body = response.body()) {
-      body.skip(Long.MAX_VALUE);
-    }
+    // only the headers matter: the body is closed unread (a registry that never ends it would
+    // otherwise hold the command for ever)
+    response.body().close();
     String api = response.headers().firstValue("Docker-Distribution-API-Version").orElse(null);
     if (api == null && response.statusCode() != 200 && response.statusCode() != 401) {
       throw new IOException("registry " + endpoint.host() + " answered GET /v2/ with HTTP " + response.statusCode()
