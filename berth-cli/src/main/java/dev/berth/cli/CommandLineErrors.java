@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  *   <li>a flag error (unknown flag, missing or bad value): {@code unknown flag: --x}, the use line,
  *       "Run 'berth push --help' for more information", exit 125;</li>
  *   <li>a wrong number of arguments: {@code berth: 'berth push' requires 1 argument}, the use line,
- *       exit 1.</li>
+ *       "Run 'berth push --help' …" ("See 'berth rmi --help' …" when at least N are needed), exit 1.</li>
  * </ul>
  */
 final class CommandLineErrors {
@@ -49,7 +49,7 @@ final class CommandLineErrors {
         err.print(bin + ": unknown command: " + path + " " + first + "\n\n" + usageBlock + runHelp + "\n");
         return 1;
       }
-      err.print(bin + ": '" + path + "' " + arity(spec) + "\n\n" + usage + "\n\n" + runHelp + "\n");
+      err.print(bin + ": '" + path + "' " + arity(spec) + "\n\n" + usage + "\n\n" + helpLine(spec, path) + "\n");
       return 1;
     }
     if (ex instanceof CommandLine.MissingParameterException m) {
@@ -61,7 +61,7 @@ final class CommandLineErrors {
       }
       boolean positional = m.getMissing().stream().anyMatch(a -> a instanceof PositionalParamSpec);
       if (positional) {
-        err.print(bin + ": '" + path + "' " + arity(spec) + "\n\n" + usage + "\n\n" + runHelp + "\n");
+        err.print(bin + ": '" + path + "' " + arity(spec) + "\n\n" + usage + "\n\n" + helpLine(spec, path) + "\n");
         return 1;
       }
     }
@@ -73,6 +73,15 @@ final class CommandLineErrors {
     }
     err.print(ex.getMessage() + "\n\n" + usage + "\n\n" + runHelp + "\n");
     return FLAG_ERROR;
+  }
+
+  /**
+   * The last line of a wrong-number-of-arguments error: docker's cobra checks word it "See '… --help'"
+   * for a command that takes at least N arguments (rmi, save, inspect) and "Run '… --help'" for
+   * exact and at-most counts (push, tag).
+   */
+  private static String helpLine(CommandSpec spec, String path) {
+    return (arity(spec).contains("at least") ? "See '" : "Run '") + path + " --help' for more information";
   }
 
   /** docker names a bad short flag by its letter: {@code unknown shorthand flag: 'x' in -x}. */

@@ -153,6 +153,10 @@ class CommandLineTest {
     assertSameAsDocker(List.of("tag", "a"), 1);
     assertSameAsDocker(List.of("push", "a", "b"), 1);
     assertSameAsDocker(List.of("history"), 1);
+    // at least N: docker says "See" there, not "Run"
+    assertSameAsDocker(List.of("rmi"), 1);
+    assertSameAsDocker(List.of("save"), 1);
+    assertSameAsDocker(List.of("image", "rm"), 1);
   }
 
   private void assertSameAsDocker(List<String> args, int expectedExit) {
