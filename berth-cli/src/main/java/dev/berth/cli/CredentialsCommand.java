@@ -131,7 +131,7 @@ final class CredentialsCommand implements Callable<Integer> {
         throw new UserError(e.getMessage());
       }
       context.out().println("The credential store " + vault.storeFile() + " is protected by a passphrase; it stays"
-          + " unlocked until unused for " + timeout + " ('berth credentials lock' locks it now)");
+          + " unlocked until unused for " + timeout + " ('" + context.commandName() + " credentials lock' locks it now)");
       return 0;
     }
   }

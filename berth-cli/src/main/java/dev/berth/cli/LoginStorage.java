@@ -37,7 +37,7 @@ final class LoginStorage {
       if (!plain.isEmpty()) {
         context.err().println(plain.size() + (plain.size() == 1 ? " other login is" : " other logins are")
             + " still stored unencrypted in " + credentials.configFile().path() + " (" + String.join(", ", plain)
-            + "); 'berth credentials migrate' moves them into the encrypted store.");
+            + "); '" + context.commandName() + " credentials migrate' moves them into the encrypted store.");
       }
     }
     return target;

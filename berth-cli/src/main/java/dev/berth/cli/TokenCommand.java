@@ -36,12 +36,16 @@ final class TokenCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(ZoneOffset.UTC);
 
+  private final CliContext context;
+
   public TokenCommand(CliContext context) {
+    this.context = context;
   }
 
   @Override
   public Integer call() {
-    throw new UserError("missing subcommand: create, list, revoke or rotate-key (see 'berth token --help')", 2);
+    throw new UserError("missing subcommand: create, list, revoke or rotate-key (see '" + context.commandName()
+        + " token --help')", 2);
   }
 
   @Command(name = "create", description = {
@@ -174,7 +178,7 @@ final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       if (ids.isEmpty() == (user == null)) {
-        throw new UserError("give token ids or --user USER (see 'berth token list')", 2);
+        throw new UserError("give token ids or --user USER (see '" + context.commandName() + " token list')", 2);
       }
       files.requireOwner(context);
       int failed = 0;

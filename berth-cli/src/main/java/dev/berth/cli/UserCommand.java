@@ -32,7 +32,8 @@ final class UserCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UserError("missing subcommand: add, passwd, rm or list (see 'berth user --help')", 2);
+    throw new UserError("missing subcommand: add, passwd, rm or list (see '" + context.commandName()
+        + " user --help')", 2);
   }
 
   abstract static class Change implements Callable<Integer> {

@@ -32,6 +32,15 @@ class CommandLineTest {
 
   /** Regression: a bare berth crashed (InitializationException, exit 70) building ServeCommand for the usage. */
   @Test
+  void messagesNameTheCommandAsTheUserRanIt() {
+    berth.env.put("BERTH_INVOKED_AS", "./berth");
+    CliRun.Result token = berth.run("token");
+    assertThat(token.err()).isEqualTo("Error: missing subcommand: create, list, revoke or rotate-key"
+        + " (see './berth token --help')\n");
+    assertThat(berth.run("user").err()).contains("(see './berth user --help')");
+  }
+
+  @Test
   void bareBerthPrintsUsageAndSucceeds() {
     CliRun.Result r = berth.run();
     assertThat(r.exitCode()).as(r.err()).isZero();

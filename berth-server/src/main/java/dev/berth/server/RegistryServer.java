@@ -369,7 +369,7 @@ public final class RegistryServer implements AutoCloseable {
         out.accept("TLS: Berth's own CA " + b.storage.layout().tlsDir().resolve("ca.crt") + ", SHA-256 fingerprint "
             + tls.caFingerprint());
         out.accept("TLS: on each client machine, trust it with:");
-        out.accept("  berth trust https://" + trustHost + " --fingerprint " + tls.caFingerprint());
+        out.accept("  " + b.clientCommand + " trust https://" + trustHost + " --fingerprint " + tls.caFingerprint());
       }
     }
     if (b.metricsServer != null) {
