@@ -10,8 +10,8 @@
 #                                       /etc/berth/berth.yml (a conffile)
 # runtime/ is a Java runtime made by jlink with only the modules berth.jar uses (jdeps), so neither
 # needs a JDK on the machine; --no-runtime leaves it out of the tarball, whose launcher then finds a
-# JDK 21+ as ./berth does (the .deb always bundles it: Debian 12 has no JDK 21). bin/docker-credential-berth
-# goes in when the jar holds the credential helper (dev.berth.credentials.vault.HelperMain).
+# JDK 21+ as ./berth does (the .deb always bundles it: Debian 12 has no JDK 21). Both put
+# bin/docker-credential-berth (the jar's dev.berth.credentials.vault.HelperMain) on PATH.
 # Needs a JDK 21+ (jlink, jdeps), dpkg-deb for the .deb; builds the jar with ./mvnw unless --jar.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -76,10 +76,7 @@ assemble() {  # dir with_runtime
   install -m 0644 "$root/scripts/find-jdk.sh" "$dir/lib/find-jdk.sh"
   install -m 0644 "$root/packaging/berth.yml" "$dir/share/berth/berth.yml.example"
   install -m 0644 "$root/packaging/systemd/berth.service" "$dir/share/berth/berth.service"
-  # docker-credential-berth: the helper's class is in the jar once the credentials work is merged
-  if unzip -l "$jar" 'dev/berth/credentials/vault/HelperMain.class' >/dev/null 2>&1; then
-    install -m 0755 "$root/packaging/bin/docker-credential-berth" "$dir/bin/docker-credential-berth"
-  fi
+  install -m 0755 "$root/packaging/bin/docker-credential-berth" "$dir/bin/docker-credential-berth"
   if [ "$2" = yes ]; then
     cp -a "$work/runtime" "$dir/runtime"
   fi

@@ -31,9 +31,11 @@ final class LoginCommand {
         .option("USER", "Username", "-u", "--username")
         .option("PASS", "Password (insecure: prefer --password-stdin)", "-p", "--password")
         .flag("Take the password from stdin", "--password-stdin")
-        .option("STORE", "Where the secret goes: 'berth' (Berth's encrypted store, the default when config.json names"
-            + " no helper), 'file' (config.json in plain text, as docker without a helper), or a docker credential"
-            + " helper's name ('pass', 'secretservice', ...).", "--store")
+        .option("STORE", "Where the secret goes: 'berth' (Berth's encrypted store; the default when config.json names"
+            + " no helper and docker-credential-berth is on PATH, or can be installed into ~/.local/bin because that"
+            + " is on PATH: docker must find the helper config.json names), 'file' (config.json in plain text, as"
+            + " docker without a helper, and the fallback otherwise), or a docker credential helper's name ('pass',"
+            + " 'secretservice', ...).", "--store")
         .runs(a -> new LoginCommand(context, a.argument(0), a.string("--username"), a.string("--password"),
             a.flag("--password-stdin"), a.string("--store")).call());
   }

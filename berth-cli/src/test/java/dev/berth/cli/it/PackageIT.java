@@ -74,9 +74,7 @@ class PackageIT {
       PosixFileAttributes state = Files.readAttributes(Path.of("/var/lib/berth"), PosixFileAttributes.class);
       assertThat(state.owner().getName()).isEqualTo("berth");
       assertThat(Files.getPosixFilePermissions(Path.of("/etc/berth/berth.yml"))).isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
-      if (Files.exists(Path.of("/usr/lib/berth/bin/docker-credential-berth"))) {
-        assertThat(Path.of("/usr/bin/docker-credential-berth")).isExecutable();
-      }
+      assertThat(Path.of("/usr/bin/docker-credential-berth")).isExecutable();
 
       String output;
       if (systemd) {
