@@ -146,6 +146,13 @@ class TokenLoginIT extends WithBerthServe {
     String pat = created.out().strip();
     assertThat(pat).startsWith("berth_pat_");
     assertThat(created.err()).contains("shown only this once");
+    // the registry keeps only its hash: no file of its state holds the token itself
+    try (var files = Files.walk(dir.resolve("storage/auth"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).as(f.toString())
+            .doesNotContain(pat).doesNotContain(pat.substring("berth_pat_".length()));
+      }
+    }
 
     SyntheticImage image = SyntheticImage.builder().seed(701).layerSizes(9_000, 2_000).gzipLayers(true).build();
     Path archive = image.writeOciArchive(dir.resolve("skopeo-in.tar"), Map.of("org.opencontainers.image.ref.name", "v1"));

@@ -420,6 +420,28 @@ class TokenAuthTest {
   }
 
   @Test
+  void authNoneLetsAnyonePushPullAndDeleteAndSaysSo(@TempDir Path own) throws Exception {
+    Path ownUsers = Htpasswd.create(own.resolve("htpasswd"), "frank", "frank-pw");
+    ByteArrayOutputStream ownLog = new ByteArrayOutputStream();
+    try (RegistryServer open = RegistryServer.start(new ServerConfig("127.0.0.1", 0, own.resolve("data"), ownUsers, true)
+        .withAuth(AuthSettings.of(AuthSettings.Mode.NONE).withUsersFileGiven(true)),
+        new PrintStream(ownLog, true, StandardCharsets.UTF_8))) {
+      String openBase = "http://127.0.0.1:" + open.port();
+      HttpResponse<String> ping = http.send(HttpRequest.newBuilder(URI.create(openBase + "/v2/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ping.statusCode()).isEqualTo(200);
+      assertThat(ping.headers().firstValue("WWW-Authenticate")).isEmpty();
+      HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(openBase + "/v2/a/b/blobs/uploads/"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
+      HttpResponse<String> cancel = http.send(HttpRequest.newBuilder(URI.create(openBase
+          + upload.headers().firstValue("Location").orElseThrow())).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(204);
+      assertThat(ownLog.toString(StandardCharsets.UTF_8)).contains("warning: --auth none: anyone who can reach");
+    }
+  }
+
+  @Test
   void ruleChangesApplyWithoutARestart(@TempDir Path own) throws Exception {
     Path ownUsers = Htpasswd.create(own.resolve("htpasswd"), "frank", "frank-pw");
     Path rules = AccessRulesFile.write(own.resolve("rules.yml"), """
