@@ -196,6 +196,24 @@ class BerthStoreInteropTest {
   }
 
   @Test
+  void whoamiWaitsForSilentRegistriesAtOnceAndAtMostItsTimeout() throws Exception {
+    // two registries that accept the connection and never answer: each check ends at the timeout,
+    // and both run at the same time, so the whole costs one timeout, not two
+    try (java.net.ServerSocket first = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        java.net.ServerSocket second = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      String basic = Base64.getEncoder().encodeToString("bob:pw".getBytes(StandardCharsets.UTF_8));
+      config("{\"auths\": {\"127.0.0.1:" + first.getLocalPort() + "\": {\"auth\": \"" + basic + "\"}, \"127.0.0.1:"
+          + second.getLocalPort() + "\": {\"auth\": \"" + basic + "\"}}}");
+      long start = System.nanoTime();
+      LoginRun all = berth("", "whoami", "--timeout", "3s");
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(all.exitCode()).as(all.err()).isZero();
+      assertThat(all.out().lines().filter(l -> l.endsWith("no answer within 3s"))).as(all.out()).hasSize(2);
+      assertThat(millis).as("both checked at once (one after the other takes 6 s)").isLessThan(5_500);
+    }
+  }
+
+  @Test
   void migrateMovesPlainTextLoginsAndKeepsEveryOtherKey() throws Exception {
     String auth = Base64.getEncoder().encodeToString(("alice:" + BasicAuthRegistry.PASSWORD).getBytes(StandardCharsets.UTF_8));
     config("""
