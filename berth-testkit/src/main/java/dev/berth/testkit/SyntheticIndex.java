@@ -20,8 +20,12 @@ import java.util.Map;
  */
 public final class SyntheticIndex {
 
+  /** Docker's manifest list, the index's older sibling. */
+  public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+
   private final List<SyntheticImage> images;
   private final SyntheticImage.Blob index;
+  private final SyntheticImage.Blob dockerManifestList;
 
   private SyntheticIndex(List<SyntheticImage> images) {
     if (images.isEmpty()) {
@@ -39,6 +43,25 @@ public final class SyntheticIndex {
     body.put("mediaType", SyntheticImage.OCI_INDEX);
     body.put("manifests", manifests);
     this.index = new SyntheticImage.Blob(SyntheticImage.OCI_INDEX, SyntheticImage.json(body));
+    List<Map<String, Object>> dockerManifests = new ArrayList<>();
+    for (SyntheticImage image : images) {
+      Map<String, Object> descriptor = image.dockerManifest().descriptor();
+      descriptor.put("platform", image.platform());
+      dockerManifests.add(descriptor);
+    }
+    Map<String, Object> list = new LinkedHashMap<>();
+    list.put("schemaVersion", 2);
+    list.put("mediaType", DOCKER_MANIFEST_LIST);
+    list.put("manifests", dockerManifests);
+    this.dockerManifestList = new SyntheticImage.Blob(DOCKER_MANIFEST_LIST, SyntheticImage.json(list));
+  }
+
+  /**
+   * The same images as docker's manifest list (media type {@value #DOCKER_MANIFEST_LIST}), each
+   * entry naming the image's Docker v2 manifest ({@link SyntheticImage#dockerManifest()}).
+   */
+  public SyntheticImage.Blob dockerManifestList() {
+    return dockerManifestList;
   }
 
   public static SyntheticIndex of(SyntheticImage... images) {

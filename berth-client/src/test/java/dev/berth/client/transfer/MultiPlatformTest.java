@@ -113,6 +113,24 @@ class MultiPlatformTest {
   }
 
   @Test
+  void aDockerManifestListIsPulledForThePlatformAskedFor() throws Exception {
+    // the same images as docker lists them: Docker v2 manifests (same blobs) under a manifest list
+    RegistryClient writer = client(ref("multi/arch:docker"), true);
+    for (SyntheticImage image : List.of(arm64, amd64)) {
+      writer.putManifest(image.dockerManifest().digest(), SyntheticImage.DOCKER_MANIFEST, image.dockerManifest().content());
+    }
+    Digest listDigest = writer.putManifest("docker", SyntheticIndex.DOCKER_MANIFEST_LIST, index.dockerManifestList().content());
+    assertThat(listDigest.toString()).isEqualTo(index.dockerManifestList().digest());
+
+    ImageStore store = ImageStore.open(dir.resolve("store"));
+    StoredImage pulled = pull(store, ref("multi/arch:docker"), TransferOptions.defaults().withPlatform(Platform.parse("linux/amd64")));
+    assertThat(pulled.target().digest()).isEqualTo(listDigest);
+    assertThat(pulled.id().toString()).isEqualTo(amd64.config().digest());
+    amd64.layers().forEach(l -> assertThat(store.hasBlob(Digest.parse(l.digest()))).isTrue());
+    arm64.layers().forEach(l -> assertThat(store.hasBlob(Digest.parse(l.digest()))).isFalse());
+  }
+
+  @Test
   void anIndexPulledForOnePlatformIsPushedAsThatPlatformAndThePushSaysSo() throws Exception {
     ImageStore store = ImageStore.open(dir.resolve("store"));
     StoredImage pulled = pull(store, ref("multi/arch:1"), TransferOptions.defaults().withPlatform(Platform.parse("linux/amd64")));
