@@ -124,6 +124,16 @@ abstract class TransferProof {
     // what skopeo reads from the registry is what Berth pushed
     assertThat(skopeo("inspect", "--raw", "--tls-verify=false", "docker://" + host + "/proof/layers:1").out().strip())
         .satisfies(raw -> assertThat(dev.berth.model.Digest.sha256(raw.getBytes(StandardCharsets.UTF_8)).toString()).isEqualTo(pushed));
+    // and skopeo copies it out whole, every blob checked against its digest on the way
+    Path copied = dir.resolve("skopeo-out");
+    skopeo("copy", "--src-tls-verify=false", "docker://" + host + "/proof/layers:1", "oci:" + copied + ":x");
+    try (var blobs = Files.list(copied.resolve("blobs/sha256"))) {
+      List<Path> all = blobs.toList();
+      assertThat(all).hasSizeGreaterThanOrEqualTo(image.layers().size() + 2); // the layers, a config, a manifest
+      for (Path blob : all) {
+        assertThat(dev.berth.model.Digest.sha256(Files.readAllBytes(blob)).toString()).isEqualTo("sha256:" + blob.getFileName());
+      }
+    }
   }
 
   @Test
