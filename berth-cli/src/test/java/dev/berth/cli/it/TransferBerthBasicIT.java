@@ -4,6 +4,11 @@ import java.nio.file.Path;
 
 /** {@link TransferProof} against {@code berth serve --auth basic}. */
 class TransferBerthBasicIT extends TransferProof {
+  @Override
+  boolean keepsCutUploads() {
+    return true;
+  }
+
   BerthServe server;
 
   @Override

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
 
 /** {@link TransferProof} against {@code berth serve} in its default mode: token auth; and inspect and tags against it. */
 class TransferBerthTokenIT extends TransferProof {
+  @Override
+  boolean keepsCutUploads() {
+    return true;
+  }
+
   BerthServe server;
 
   @Override
