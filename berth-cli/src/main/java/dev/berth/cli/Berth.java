@@ -48,7 +48,7 @@ public final class Berth {
     cl.setOut(new PrintWriter(context.out(), true));
     cl.setErr(new PrintWriter(context.err(), true));
     cl.setOverwrittenOptionsAllowed(true); // as docker: a repeated flag's last value wins
-    cl.setParameterExceptionHandler((ex, args) -> CommandLineErrors.report(ex, context.err()));
+    cl.setParameterExceptionHandler((ex, args) -> CommandLineErrors.report(ex, args, context.err()));
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       if (ex instanceof UserError ue) {
         context.err().println("Error: " + ue.getMessage());

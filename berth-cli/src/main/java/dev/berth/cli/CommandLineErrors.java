@@ -23,13 +23,15 @@ final class CommandLineErrors {
 
   private CommandLineErrors() {}
 
-  static int report(CommandLine.ParameterException ex, PrintStream err) {
+  static int report(CommandLine.ParameterException ex, String[] args, PrintStream err) {
     CommandLine cl = ex.getCommandLine();
     CommandSpec spec = cl.getCommandSpec();
     String path = spec.qualifiedName();
     String bin = spec.root().name();
     String runHelp = "Run '" + path + " --help' for more information";
-    String usage = "Usage:  " + CommandTree.useLine(spec, !spec.subcommands().isEmpty());
+    // docker's root use line in an error is cobra's whole Use (its --help shows a shorter one)
+    String usage = "Usage:  " + (spec.parent() == null ? bin + " [OPTIONS] COMMAND [ARG...]"
+        : CommandTree.useLine(spec, !spec.subcommands().isEmpty()));
     // an unknown flag wins over what it caused (a missing argument, when it was taken for one)
     for (String unmatched : cl.getUnmatchedArguments()) {
       if (unmatched.startsWith("-") && !unmatched.equals("-")) {
@@ -55,7 +57,7 @@ final class CommandLineErrors {
     if (ex instanceof CommandLine.MissingParameterException m) {
       for (ArgSpec arg : m.getMissing()) {
         if (arg instanceof OptionSpec o && !ex.getMessage().startsWith("Missing required option")) {
-          err.print("flag needs an argument: " + o.longestName() + "\n\n" + usage + "\n\n" + runHelp + "\n");
+          err.print("flag needs an argument: " + typedName(o, args) + "\n\n" + usage + "\n\n" + runHelp + "\n");
           return FLAG_ERROR;
         }
       }
@@ -82,6 +84,28 @@ final class CommandLineErrors {
    */
   private static String helpLine(CommandSpec spec, String path) {
     return (arity(spec).contains("at least") ? "See '" : "Run '") + path + " --help' for more information";
+  }
+
+  /**
+   * How docker names a flag that lacks its value: by the form typed, a short one by its letter
+   * ({@code 'f' in -f}), a long one as is ({@code --filter}).
+   */
+  private static String typedName(OptionSpec o, String[] args) {
+    for (int i = args.length - 1; i >= 0; i--) {
+      String a = args[i];
+      if (a.startsWith("-") && !a.startsWith("--") && a.length() >= 2) {
+        char letter = a.charAt(a.length() - 1);
+        for (String name : o.names()) {
+          if (name.length() == 2 && name.charAt(0) == '-' && name.charAt(1) == letter) {
+            return "'" + letter + "' in " + a;
+          }
+        }
+      }
+      if (java.util.Arrays.asList(o.names()).contains(a)) {
+        return o.longestName();
+      }
+    }
+    return o.longestName();
   }
 
   /** docker names a bad short flag by its letter: {@code unknown shorthand flag: 'x' in -x}. */

@@ -143,6 +143,7 @@ class CommandLineTest {
     assertSameAsDocker(List.of("push", "--x"), 125);
     assertSameAsDocker(List.of("images", "--x"), 125);
     assertSameAsDocker(List.of("tag", "--nope", "a", "b"), 125);
+    assertSameAsDocker(List.of("--nope"), 125); // the root's use line in an error is docker's whole one
   }
 
   @Test
@@ -153,6 +154,7 @@ class CommandLineTest {
   @Test
   void flagWithoutItsValueAsDocker() {
     assertSameAsDocker(List.of("images", "--format"), 125);
+    assertSameAsDocker(List.of("images", "-f"), 125); // a short flag by its letter: 'f' in -f
   }
 
   @Test

@@ -1,27 +1,11 @@
 package dev.berth.cli.it;
 
-import java.nio.file.Path;
+import java.util.List;
 
 /** {@link TransferProof} against {@code berth serve --auth basic}. */
-class TransferBerthBasicIT extends TransferProof {
+class TransferBerthBasicIT extends TransferBerthProof {
   @Override
-  boolean keepsCutUploads() {
-    return true;
-  }
-
-  BerthServe server;
-
-  @Override
-  String startRegistry(Path dir) {
-    server = BerthServe.start(new BerthCli(dir.resolve("home")), dir.resolve("storage"),
-        TestPeers.htpasswd(dir.resolve("users"), USER, PASSWORD), "--auth", "basic");
-    return server.host();
-  }
-
-  @Override
-  void stopRegistry() {
-    if (server != null) {
-      server.close();
-    }
+  List<String> serveArguments() {
+    return List.of("--auth", "basic");
   }
 }

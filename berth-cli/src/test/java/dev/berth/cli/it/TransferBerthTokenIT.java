@@ -17,26 +17,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** {@link TransferProof} against {@code berth serve} in its default mode: token auth; and inspect and tags against it. */
-class TransferBerthTokenIT extends TransferProof {
+class TransferBerthTokenIT extends TransferBerthProof {
   @Override
-  boolean keepsCutUploads() {
-    return true;
-  }
-
-  BerthServe server;
-
-  @Override
-  String startRegistry(Path dir) {
-    server = BerthServe.start(new BerthCli(dir.resolve("home")), dir.resolve("storage"),
-        TestPeers.htpasswd(dir.resolve("users"), USER, PASSWORD));
-    return server.host();
-  }
-
-  @Override
-  void stopRegistry() {
-    if (server != null) {
-      server.close();
-    }
+  List<String> serveArguments() {
+    return List.of();
   }
 
   @Test

@@ -129,6 +129,11 @@ public final class Exchange {
     return vertx.executeBlocking(work, false);
   }
 
+  /** Runs {@code action} on this request's event loop after {@code millis}. */
+  public void later(long millis, Runnable action) {
+    vertx.setTimer(millis, id -> action.run());
+  }
+
   public void fail(Throwable failure) {
     errors.send(request, failure);
   }

@@ -105,6 +105,14 @@ public final class UploadStore {
     return size(session(repository, id), id);
   }
 
+  /**
+   * Whether a request is still writing into the session: after a cut connection, for the moment
+   * its last received bytes take to reach the file. UPLOAD_UNKNOWN if there is no such session.
+   */
+  public boolean receiving(String repository, String id) {
+    return session(repository, id).state.busy.get();
+  }
+
   private static long size(Session session, String id) {
     try {
       return Files.size(session.data);
