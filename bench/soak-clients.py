@@ -11,7 +11,8 @@ on a new connection, as `docker login` does), a push (POST an upload, PUT the bl
 hostile: what the attacks of issue 12 do, all at once, until the time is up: connections that
 stay idle, connections that send their headers one byte a second, wrong passwords for the
 legitimate user (and for users that do not exist), and upload sessions opened and abandoned.
-A connection the server closes is opened again.
+A connection the server closes is opened again. The hostile side connects from 127.0.0.2, the
+legitimate one from 127.0.0.1: on a real network the attacker is not at the user's address.
 
 Credentials come from files (user:password), never from argv.
 """
@@ -190,6 +191,9 @@ def summary(values, errors):
 # hostile
 
 
+HOSTILE_SOURCE = "127.0.0.2"
+
+
 class Hostile:
     def __init__(self, base, victim_user, attacker_auth, seconds, idle, slow, guessers, abandon_rate):
         url = urllib.parse.urlsplit(base)
@@ -204,7 +208,10 @@ class Hostile:
         self.counts[key] = self.counts.get(key, 0) + n
 
     async def open(self):
-        return await asyncio.wait_for(asyncio.open_connection(self.host, self.port), 5)
+        # From another loopback address than the legitimate clients (127.0.0.1), as an attacker is
+        # elsewhere: a registry that throttles per client address then tells them apart.
+        return await asyncio.wait_for(
+            asyncio.open_connection(self.host, self.port, local_addr=(HOSTILE_SOURCE, 0)), 5)
 
     async def read_response(self, reader):
         head = await reader.readuntil(b"\r\n\r\n")

@@ -14,11 +14,15 @@ import java.util.function.LongSupplier;
  * before the first of them is known to be wrong.
  *
  * <p>The per-user key across addresses has a high allowance: only a distributed attack reaches it,
- * and then its wait is short, so the real user gets in between attempts. Counts are held per
- * process (in memory); replicas each slow a guesser down on their own.
+ * and then its wait is short. A user who logged in from an address in the last day is not held up
+ * there by the per-address and per-user keys: guesses from elsewhere (or from other users at the
+ * same address) cannot lock them out, while guesses of that user's password from that address
+ * still meet their own key. Counts are held per process (in memory); replicas each slow a guesser
+ * down on their own.
  */
 public final class LoginThrottle {
   private static final long FORGET_NANOS = Duration.ofMinutes(15).toNanos();
+  private static final long TRUST_NANOS = Duration.ofDays(1).toNanos();
   private static final int MAX_KEYS = 100_000;
 
   private record Limit(int free, Duration ceiling) {}
@@ -29,6 +33,8 @@ public final class LoginThrottle {
 
   private final LongSupplier nanoClock;
   private final ConcurrentHashMap<String, Failures> counts = new ConcurrentHashMap<>();
+  /** user@address pairs that logged in, and when last. */
+  private final ConcurrentHashMap<String, Long> trusted = new ConcurrentHashMap<>();
 
   /** Failed attempts, attempts still being checked, and when the last of either began. */
   private record Failures(int count, int pending, long last) {
@@ -48,8 +54,11 @@ public final class LoginThrottle {
   /** Zero when {@code user} may try from {@code address} now, else how long to wait. */
   public Duration waitFor(String user, String address) {
     long now = nanoClock.getAsLong();
-    long wait = Math.max(wait(userAtAddress(user, address), USER_AT_ADDRESS, now),
-        Math.max(wait(addressKey(address), ADDRESS, now), wait(userKey(user), USER, now)));
+    long wait = wait(userAtAddress(user, address), USER_AT_ADDRESS, now);
+    Long lastLogin = trusted.get(userAtAddress(user, address));
+    if (lastLogin == null || now - lastLogin > TRUST_NANOS) {
+      wait = Math.max(wait, Math.max(wait(addressKey(address), ADDRESS, now), wait(userKey(user), USER, now)));
+    }
     return Duration.ofNanos(wait);
   }
 
@@ -81,6 +90,14 @@ public final class LoginThrottle {
   public void succeeded(String user, String address) {
     abandoned(user, address);
     counts.remove(userAtAddress(user, address));
+    long now = nanoClock.getAsLong();
+    if (trusted.size() > MAX_KEYS) {
+      trusted.entrySet().removeIf(e -> now - e.getValue() > TRUST_NANOS);
+      if (trusted.size() > MAX_KEYS) {
+        trusted.clear(); // bounded whatever happens; the throttle then only forgets some trust
+      }
+    }
+    trusted.put(userAtAddress(user, address), now);
   }
 
   /** The check begun by {@link #checking} did not happen (no capacity, or it broke): no verdict. */

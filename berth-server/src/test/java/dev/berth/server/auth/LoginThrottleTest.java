@@ -80,4 +80,34 @@ class LoginThrottleTest {
     throttle.failed("alice", "10.0.0.1");
     assertThat(throttle.waitFor("alice", "10.0.0.1")).isZero();
   }
+
+  @Test
+  void guessesFromElsewhereDoNotHoldUpAUserWhereTheyLoggedIn() {
+    throttle.checking("alice", "10.0.0.1");
+    throttle.succeeded("alice", "10.0.0.1"); // alice at her desk
+    // a distributed attack on alice's password, and a guesser sharing her address trying others
+    for (int i = 0; i < 150; i++) {
+      throttle.failed("alice", "10.9." + (i / 250) + "." + (i % 250));
+    }
+    for (int i = 0; i < 40; i++) {
+      throttle.failed("bob" + i, "10.0.0.1");
+    }
+    assertThat(throttle.waitFor("alice", "10.0.0.1")).as("alice where she logged in").isZero();
+    assertThat(throttle.waitFor("alice", "10.0.0.2")).as("alice somewhere new").isPositive();
+    assertThat(throttle.waitFor("carol", "10.0.0.1")).as("another user at the guesser's address").isPositive();
+    // guesses of alice's password from her own address still meet their own limit
+    for (int i = 0; i < 7; i++) {
+      throttle.failed("alice", "10.0.0.1");
+    }
+    assertThat(throttle.waitFor("alice", "10.0.0.1")).isPositive();
+    // and the trust ends after a day
+    advance(Duration.ofDays(1).plusMinutes(20));
+    throttle.failed("alice", "10.9.9.9");
+    for (int i = 0; i < 150; i++) {
+      throttle.failed("alice", "10.8." + (i / 250) + "." + (i % 250));
+    }
+    assertThat(throttle.waitFor("alice", "10.0.0.1")).as("a day later, no longer trusted").isPositive();
+    throttle.succeeded("alice", "10.0.0.1"); // once she is through, a login renews it
+    assertThat(throttle.waitFor("alice", "10.0.0.1")).isZero();
+  }
 }
