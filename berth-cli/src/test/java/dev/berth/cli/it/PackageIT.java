@@ -41,6 +41,39 @@ class PackageIT {
   private static final Duration APT = Duration.ofMinutes(3);
 
   @Test
+  void theTarballRunsWithoutMavenOrASourceTree(@TempDir Path dir) throws Exception {
+    // --no-runtime: the tarball's launcher finds a JDK 21+ on the machine (a jlink'd runtime is the
+    // .deb's, tested below)
+    Path root = BerthCli.JAR.toAbsolutePath().getParent().getParent().getParent();
+    Path out = dir.resolve("release");
+    Exec.Result release = Exec.command(root.resolve("scripts/release.sh").toString(), "--jar",
+        BerthCli.JAR.toAbsolutePath().toString(), "--out", out.toString(), "--no-deb", "--no-runtime")
+        .timeout(Duration.ofMinutes(2)).run();
+    assertThat(release.exitCode()).as(release.stderr()).isZero();
+    Path tarball;
+    try (var files = Files.list(out)) {
+      tarball = files.filter(f -> f.getFileName().toString().matches("berth-.*-linux-x86_64\\.tar\\.gz")).findFirst()
+          .orElseThrow();
+    }
+    Path unpacked = Files.createDirectories(dir.resolve("opt"));
+    assertThat(Exec.run(Duration.ofSeconds(60), "tar", "-xzf", tarball.toString(), "-C", unpacked.toString()).exitCode())
+        .isZero();
+    Path home;
+    try (var dirs = Files.list(unpacked)) {
+      home = dirs.findFirst().orElseThrow();
+    }
+    Map<String, String> env = Map.of("HOME", dir.resolve("home").toString(), "PATH", "/usr/bin:/bin",
+        "XDG_DATA_HOME", dir.resolve("home/data").toString(), "DOCKER_CONFIG", dir.resolve("home/docker").toString());
+    Exec.Result version = Exec.command(home.resolve("bin/berth").toString(), "version").env(env)
+        .timeout(Duration.ofSeconds(60)).run();
+    assertThat(version.exitCode()).as(version.stdout() + version.stderr()).isZero();
+    assertThat(version.stdout()).contains("Version:");
+    Exec.Result helper = Exec.command(home.resolve("bin/docker-credential-berth").toString(), "get").env(env)
+        .stdin("127.0.0.1:5999\n").timeout(Duration.ofSeconds(60)).run();
+    assertThat(helper.stdout()).as(helper.stderr()).isEqualTo("credentials not found in native keychain\n");
+  }
+
+  @Test
   void theDebInstallsAServiceThatTakesAPush(@TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(TrustTargets.runningAsRoot(), "installing a .deb needs root (CI runs as root); skipped");
     Assumptions.assumeTrue(Peers.find("apt-get").isPresent() && Peers.find("dpkg-deb").isPresent(),

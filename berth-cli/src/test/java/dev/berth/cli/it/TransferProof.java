@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 abstract class TransferProof {
-  static final int BIG_LAYER = 4 * 1024 * 1024;
+  static final int BIG_LAYER = 16 * 1024 * 1024;
   static final String USER = "transfer";
   static final String PASSWORD = "proof of transfer";
   private static final Pattern DIGEST_LINE = Pattern.compile("(?m)^\\S+: digest: (sha256:[0-9a-f]{64}) size: \\d+$");
@@ -114,14 +114,15 @@ abstract class TransferProof {
     SyntheticImage image = SyntheticImage.builder().seed(911).layerSizes(BIG_LAYER, 40_000, 3_000).repoTag(name).build();
     ok(pusher.run("load", "-i", image.writeDockerArchive(dir.resolve("layers.tar")).toString()));
 
-    proxy.cutUploadAfter(BIG_LAYER / 2);
+    proxy.cutUploadAfter(BIG_LAYER * 3L / 4);
     long upBefore = proxy.bytesUp();
     BerthCli.Result push = ok(pusher.run("push", name));
     assertThat(proxy.cuts()).as(push.toString()).isEqualTo(1);
     if (keepsCutUploads()) {
-      // resumed where the registry said it stood: the cut half is not sent again (a restart
-      // would send 1.5 times the big layer)
-      assertThat(proxy.bytesUp() - upBefore).as("bytes sent for the push").isLessThan(BIG_LAYER * 5L / 4 + 100_000);
+      // resumed where the registry said it stood: what it had received is not sent again. A
+      // restart sends 1.75 times the big layer; a resume sends it once, plus what was still in
+      // flight when the connection was cut (socket buffers: about a megabyte on a loaded machine)
+      assertThat(proxy.bytesUp() - upBefore).as("bytes sent for the push").isLessThan(BIG_LAYER * 3L / 2);
     }
     assertThat(push.out()).containsPattern("(?m)^[0-9a-f]{12}: Retrying in [0-9]+ seconds?$");
     String pushed = pushedDigest(push);
