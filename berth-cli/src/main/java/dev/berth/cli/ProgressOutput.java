@@ -25,45 +25,34 @@ final class ProgressOutput {
     } else {
       shown = TransferListener.plain(context.out()::println);
     }
-    return new TransferListener() {
-      @Override
-      public void line(String text) {
-        shown.line(text);
-      }
-
-      @Override
-      public void blob(BlobEvent event) {
-        shown.blob(event);
-      }
-
-      /** On stderr, quiet or not, as docker warns. */
-      @Override
-      public void warning(String text) {
-        context.err().println("WARNING: " + text);
-      }
-    };
+    // warnings on stderr, quiet or not, as docker warns
+    return new Forwarding(shown, text -> true, text -> context.err().println("WARNING: " + text));
   }
 
   /** {@code shown}, without the lines {@code keep} refuses (blobs and warnings all pass). */
   static TransferListener filtered(TransferListener shown, Predicate<String> keep) {
-    return new TransferListener() {
-      @Override
-      public void line(String text) {
-        if (keep.test(text)) {
-          shown.line(text);
-        }
-      }
+    return new Forwarding(shown, keep, shown::warning);
+  }
 
-      @Override
-      public void blob(BlobEvent event) {
-        shown.blob(event);
+  /** Lines that {@code keep} lets through and every blob event go to {@code shown}; warnings to {@code warn}. */
+  private record Forwarding(TransferListener shown, Predicate<String> keep, java.util.function.Consumer<String> warn)
+      implements TransferListener {
+    @Override
+    public void line(String text) {
+      if (keep.test(text)) {
+        shown.line(text);
       }
+    }
 
-      @Override
-      public void warning(String text) {
-        shown.warning(text);
-      }
-    };
+    @Override
+    public void blob(BlobEvent event) {
+      shown.blob(event);
+    }
+
+    @Override
+    public void warning(String text) {
+      warn.accept(text);
+    }
   }
 
   private static int columns(CliContext context) {
