@@ -2,7 +2,7 @@ package dev.berth.cli;
 
 import dev.berth.server.auth.ScopePattern;
 import dev.berth.server.auth.TokenSecrets;
-import dev.berth.server.auth.UsersFile;
+import dev.berth.server.auth.HtpasswdUserStore;
 import dev.berth.server.auth.store.AuthStore;
 import dev.berth.server.auth.store.StoredToken;
 import dev.berth.server.auth.token.SigningKeys;
@@ -245,7 +245,7 @@ final class TokenCommand implements Callable<Integer> {
       throw new UserError("users file " + file + " does not exist");
     }
     try {
-      if (!UsersFile.read(file).contains(user)) {
+      if (!HtpasswdUserStore.of(file).current().contains(user)) {
         throw new UserError("no user '" + user + "' in " + file + " (add one with: berth user add " + user + ")");
       }
     } catch (IllegalArgumentException | UncheckedIOException e) {

@@ -1,6 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.server.auth.UsersFile;
+import dev.berth.server.auth.HtpasswdUserStore;
 import dev.berth.server.auth.UsersFileEditor;
 import dev.berth.server.auth.store.AuthStore;
 import dev.berth.server.observe.AuditEvent;
@@ -57,7 +57,7 @@ final class UserCommand implements Callable<Integer> {
     void putPassword(NewPassword password, String prompt, Path file, boolean mustExist, boolean create) {
       char[] secret = PasswordInput.read(context, password.stdin, prompt);
       try {
-        UsersFileEditor.put(file, name, secret, password.cost, mustExist, create);
+        HtpasswdUserStore.of(file).put(name, secret, password.cost, mustExist, create);
       } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
         throw new UserError(e.getMessage());
       } finally {
@@ -147,7 +147,7 @@ final class UserCommand implements Callable<Integer> {
       files.requireOwner(context);
       Path file = files.usersFile(context);
       try {
-        UsersFileEditor.remove(file, name);
+        HtpasswdUserStore.of(file).remove(name);
       } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
         throw new UserError(e.getMessage());
       }
@@ -176,7 +176,7 @@ final class UserCommand implements Callable<Integer> {
         throw new UserError("users file " + file + " does not exist");
       }
       try {
-        UsersFile.read(file).users().forEach(context.out()::println);
+        HtpasswdUserStore.of(file).current().names().forEach(context.out()::println);
       } catch (IllegalArgumentException | UncheckedIOException e) {
         throw new UserError(e.getMessage());
       }

@@ -3,6 +3,7 @@ package dev.berth.server.auth;
 import dev.berth.server.auth.rules.AccessRules;
 import dev.berth.server.auth.rules.RulesFile;
 import dev.berth.server.auth.store.AuthStore;
+import dev.berth.server.auth.store.UserStore;
 import dev.berth.server.auth.store.SqliteAuthStore;
 import dev.berth.server.auth.token.AccessTokens;
 import dev.berth.server.auth.token.RevocationList;
@@ -52,14 +53,16 @@ public final class AuthSystem implements AutoCloseable {
     this.store = store;
     this.bcrypt = bcrypt;
     this.storeWork = storeWork;
-    this.checker = new CredentialChecker(users::current, store, bcrypt, storeWork, new LoginThrottle(), clock, audit);
+    // users come through the UserStore seam (htpasswd here); the watched file also tells when they changed
+    UserStore userStore = HtpasswdUserStore.watched(users);
+    this.checker = new CredentialChecker(userStore::current, store, bcrypt, storeWork, new LoginThrottle(), clock, audit);
     users.onChange(checker::forgetVerified);
     if (keys != null) {
       AccessTokens tokens = new AccessTokens(keys::current, settings.issuer(), settings.service(),
           settings.accessTokenLifetime(), clock);
       this.revocations = new RevocationList(store,
           settings.accessTokenLifetime().plus(AccessTokens.LEEWAY).plus(Duration.ofMinutes(1)), clock);
-      this.tokenService = new TokenService(tokens, checker, store, rules::current, users::current, revocations,
+      this.tokenService = new TokenService(tokens, checker, store, rules::current, userStore::current, revocations,
           storeWork, clock, settings.refreshTokenLifetime(), checker::forgetVerified, audit);
     } else {
       this.revocations = null;
@@ -68,7 +71,7 @@ public final class AuthSystem implements AutoCloseable {
     this.controller = switch (settings.mode()) {
       case NONE -> new OpenAccessController();
       case BASIC -> new BasicAccessController(checker, rules::current, "Berth Registry");
-      case TOKEN -> new TokenAccessController(tokenService.tokens(), revocations, rules::current, users::current,
+      case TOKEN -> new TokenAccessController(tokenService.tokens(), revocations, rules::current, userStore::current,
           checker, realmForHost, audit);
     };
   }

@@ -1,6 +1,7 @@
 package dev.berth.server.auth;
 
 import dev.berth.server.auth.store.AuthStore;
+import dev.berth.server.auth.store.UserStore;
 import dev.berth.server.observe.AuditEvent;
 import dev.berth.server.observe.AuditLog;
 import dev.berth.server.auth.store.StoredToken;
@@ -67,7 +68,7 @@ public final class CredentialChecker {
 
   /** The users in force; null while the users file is invalid. */
   public interface Users {
-    dev.berth.server.auth.UsersFile current();
+    dev.berth.server.auth.store.UserStore.Users current();
   }
 
   /**
@@ -108,7 +109,7 @@ public final class CredentialChecker {
       return CompletableFuture.completedFuture(new Result.Throttled(wait));
     }
     // first the users in force: a changed file drops the cache before it is consulted
-    UsersFile current = users.current();
+    UserStore.Users current = users.current();
     if (current == null) {
       audit.record(AuditEvent.login(user, address, "password", false, "the users file is invalid"));
       return CompletableFuture.completedFuture(new Result.Refused());
@@ -153,7 +154,7 @@ public final class CredentialChecker {
     }
   }
 
-  private Identity personalToken(UsersFile current, String user, String secret) {
+  private Identity personalToken(UserStore.Users current, String user, String secret) {
     Optional<StoredToken> found = store.findByHash(TokenSecrets.hash(secret));
     Instant now = clock.instant();
     if (found.isEmpty()) {

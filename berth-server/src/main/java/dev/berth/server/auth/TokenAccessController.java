@@ -1,5 +1,6 @@
 package dev.berth.server.auth;
 
+import dev.berth.server.auth.store.UserStore;
 import dev.berth.server.auth.rules.AccessRules;
 import dev.berth.server.auth.token.AccessTokens;
 import dev.berth.server.auth.token.RevocationList;
@@ -30,20 +31,20 @@ public final class TokenAccessController implements AccessController {
   private final AccessTokens tokens;
   private final RevocationList revocations;
   private final Supplier<AccessRules> rules;
-  private final Supplier<UsersFile> users;
+  private final Supplier<? extends UserStore.Users> users;
   private final BasicAccessController basic;
   private final Function<String, String> realmForHost;
   private final dev.berth.server.observe.AuditLog audit;
 
   /** @param realmForHost the token endpoint's URL for a request's Host header (null: the default) */
   public TokenAccessController(AccessTokens tokens, RevocationList revocations, Supplier<AccessRules> rules,
-      Supplier<UsersFile> users, CredentialChecker checker, Function<String, String> realmForHost) {
+      Supplier<? extends UserStore.Users> users, CredentialChecker checker, Function<String, String> realmForHost) {
     this(tokens, revocations, rules, users, checker, realmForHost, dev.berth.server.observe.AuditLog.NONE);
   }
 
   /** @param audit counts access tokens refused (they are routine, e.g. expired, so not written) */
   public TokenAccessController(AccessTokens tokens, RevocationList revocations, Supplier<AccessRules> rules,
-      Supplier<UsersFile> users, CredentialChecker checker, Function<String, String> realmForHost,
+      Supplier<? extends UserStore.Users> users, CredentialChecker checker, Function<String, String> realmForHost,
       dev.berth.server.observe.AuditLog audit) {
     this.audit = audit;
     this.tokens = tokens;
@@ -83,7 +84,7 @@ public final class TokenAccessController implements AccessController {
       return challenge(request, "invalid_token");
     }
     if (token.subject() != null) {
-      UsersFile current = users.get();
+      UserStore.Users current = users.get();
       if (current == null || !current.contains(token.subject())) {
         audit.authFailure("invalid_token");
         return challenge(request, "invalid_token");

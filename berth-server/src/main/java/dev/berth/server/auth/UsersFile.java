@@ -16,7 +16,7 @@ import java.util.Map;
  * writes). Other hash types (MD5 {@code $apr1$}, SHA1 {@code {SHA}}, crypt, plain) are refused
  * when the file is read, naming the user, rather than silently never matching.
  */
-public final class UsersFile {
+public final class UsersFile implements dev.berth.server.auth.store.UserStore.Users {
   // htpasswd hashes the first 72 bytes of longer passwords; so do we, for the same answer.
   private static final BCrypt.Verifyer VERIFYER =
       BCrypt.verifyer(BCrypt.Version.VERSION_2A, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A));
@@ -82,6 +82,7 @@ public final class UsersFile {
     return hashes.size();
   }
 
+  @Override
   public boolean contains(String user) {
     return hashes.containsKey(user);
   }
@@ -91,7 +92,13 @@ public final class UsersFile {
     return hashes.keySet().stream().sorted().toList();
   }
 
+  @Override
+  public java.util.List<String> names() {
+    return users();
+  }
+
   /** Checks a password (UTF-8 bytes) with bcrypt; slow on purpose, call it off I/O threads. */
+  @Override
   public boolean verify(String user, byte[] password) {
     byte[] hash = hashes.get(user);
     boolean known = hash != null;

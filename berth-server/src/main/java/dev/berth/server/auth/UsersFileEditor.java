@@ -103,8 +103,26 @@ public final class UsersFileEditor {
     void apply(List<String> lines);
   }
 
+  /**
+   * One editor at a time per file within this JVM: a second file lock on the same file from one
+   * process is an error, not a wait, and POSIX locks belong to the process anyway.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static void edit(Path file, boolean create, Change change) {
-    Path target = file.toAbsolutePath();
+    Path target = file.toAbsolutePath().normalize();
+    java.util.concurrent.locks.ReentrantLock local =
+        IN_PROCESS.computeIfAbsent(target, p -> new java.util.concurrent.locks.ReentrantLock());
+    local.lock();
+    try {
+      editLocked(file, target, create, change);
+    } finally {
+      local.unlock();
+    }
+  }
+
+  private static void editLocked(Path file, Path target, boolean create, Change change) {
     for (int attempt = 0; attempt < 100; attempt++) {
       if (!Files.exists(target)) {
         if (!create) {
@@ -136,15 +154,22 @@ public final class UsersFileEditor {
       }
       try {
         Object before = fileKey(target);
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = ch.lock()) {
-          Objects.requireNonNull(lock);
-          // the file we opened must still be the one at the path: replaced meanwhile (another
-          // editor renamed its new version into place), start over on the new one
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          // the path named the same file just before and after the open, so this is the file we
+          // opened (inode numbers come back at once: one look before the open is not enough)
           if (before == null || !before.equals(fileKey(target))) {
             continue;
           }
-          List<String> lines = new ArrayList<>(Files.readAllLines(target, StandardCharsets.UTF_8));
+          FileLock lock = ch.lock();
+          Objects.requireNonNull(lock);
+          // and still is once we hold the lock: another editor that renamed its new version into
+          // place meanwhile shows as a different file; start over on that one
+          if (!before.equals(fileKey(target))) {
+            continue;
+          }
+          // read through the locked descriptor: opening and closing the file by path would drop
+          // this process's lock (POSIX locks go with any descriptor's close)
+          List<String> lines = new ArrayList<>(readAll(ch).lines().toList());
           change.apply(lines);
           Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(target);
           AtomicFiles.write(target, content(lines), permissions);
@@ -157,6 +182,18 @@ public final class UsersFileEditor {
       }
     }
     throw new IllegalStateException("users file " + file + " kept changing; try again");
+  }
+
+  private static String readAll(FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size > 64L * 1024 * 1024) {
+      throw new IOException("larger than 64 MiB");
+    }
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) size);
+    while (buffer.hasRemaining() && ch.read(buffer, buffer.position()) >= 0) {
+      // read on
+    }
+    return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
   }
 
   private static Object fileKey(Path file) throws IOException {

@@ -1,12 +1,12 @@
 package dev.berth.server.auth.token;
 
+import dev.berth.server.auth.store.UserStore;
 import dev.berth.server.auth.Action;
 import dev.berth.server.auth.CredentialChecker;
 import dev.berth.server.auth.Identity;
 import dev.berth.server.auth.Permissions;
 import dev.berth.server.auth.Scope;
 import dev.berth.server.auth.TokenSecrets;
-import dev.berth.server.auth.UsersFile;
 import dev.berth.server.auth.rules.AccessRules;
 import dev.berth.server.auth.store.AuthStore;
 import dev.berth.server.auth.store.StoredToken;
@@ -47,7 +47,7 @@ public final class TokenService {
   private final CredentialChecker checker;
   private final AuthStore store;
   private final Supplier<AccessRules> rules;
-  private final Supplier<UsersFile> users;
+  private final Supplier<? extends UserStore.Users> users;
   private final RevocationList revocations;
   private final Executor storeWork;
   private final Clock clock;
@@ -84,14 +84,14 @@ public final class TokenService {
   }
 
   public TokenService(AccessTokens tokens, CredentialChecker checker, AuthStore store, Supplier<AccessRules> rules,
-      Supplier<UsersFile> users, RevocationList revocations, Executor storeWork, Clock clock,
+      Supplier<? extends UserStore.Users> users, RevocationList revocations, Executor storeWork, Clock clock,
       Duration refreshLifetime, Runnable onRevoked) {
     this(tokens, checker, store, rules, users, revocations, storeWork, clock, refreshLifetime, onRevoked, AuditLog.NONE);
   }
 
   /** @param audit where refresh tokens issued, rejected and revoked go */
   public TokenService(AccessTokens tokens, CredentialChecker checker, AuthStore store, Supplier<AccessRules> rules,
-      Supplier<UsersFile> users, RevocationList revocations, Executor storeWork, Clock clock,
+      Supplier<? extends UserStore.Users> users, RevocationList revocations, Executor storeWork, Clock clock,
       Duration refreshLifetime, Runnable onRevoked, AuditLog audit) {
     this.audit = audit;
     this.tokens = tokens;
@@ -192,7 +192,7 @@ public final class TokenService {
       return new Result.Failed(401, "invalid_grant", "the refresh token is invalid, expired or revoked", 0);
     }
     StoredToken t = found.get();
-    UsersFile current = users.get();
+    UserStore.Users current = users.get();
     if (current == null || !current.contains(t.subject())) {
       audit.record(AuditEvent.login(t.subject(), r.address(), "refresh_token", false, "the user no longer exists"));
       return new Result.Failed(401, "invalid_grant", "the refresh token's user no longer exists", 0);
