@@ -22,10 +22,12 @@ public final class JsonReader {
   private static final int MAX_DEPTH = 512;
 
   private final String text;
+  private final boolean exactDecimals;
   private int pos;
 
-  private JsonReader(String text) {
+  private JsonReader(String text, boolean exactDecimals) {
     this.text = text;
+    this.exactDecimals = exactDecimals;
   }
 
   /** A malformed document: the message says what and where (character offset). */
@@ -40,7 +42,20 @@ public final class JsonReader {
   }
 
   public static Object parse(String text) throws SyntaxException {
-    JsonReader r = new JsonReader(text);
+    return parse(text, false);
+  }
+
+  /**
+   * The same, with numbers that are not integers as {@link java.math.BigDecimal}, written back as
+   * they were read ({@code 1.10} stays {@code 1.10}): for files Berth rewrites but does not own,
+   * such as docker's config.json. (BigDecimal's class is then initialised only when one occurs.)
+   */
+  public static Object parseExact(String text) throws SyntaxException {
+    return parse(text, true);
+  }
+
+  private static Object parse(String text, boolean exactDecimals) throws SyntaxException {
+    JsonReader r = new JsonReader(text, exactDecimals);
     if (r.pos < text.length() && text.charAt(0) == '\uFEFF') {
       r.pos++;
     }
@@ -232,7 +247,7 @@ public final class JsonReader {
     }
     String n = text.substring(start, pos);
     if (!integral) {
-      return Double.parseDouble(n);
+      return exactDecimals ? new java.math.BigDecimal(n) : (Object) Double.parseDouble(n);
     }
     if (n.length() < 10) {
       return Integer.parseInt(n);

@@ -1,6 +1,5 @@
 package dev.berth.client.auth;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.berth.model.RegistryError;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ final class ErrorText {
     }
     Map<String, Object> json;
     try {
-      json = JSON.std.mapFrom(body);
+      json = dev.berth.model.JsonReader.parse(body) instanceof Map<?, ?> m ? ChallengeAuthenticator.asStrings(m) : Map.of();
     } catch (Exception e) {
       return null;
     }
