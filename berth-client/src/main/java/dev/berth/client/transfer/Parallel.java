@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +21,9 @@ final class Parallel {
   interface Task {
     void run() throws IOException;
   }
+
+  /** How long a failure waits for the other transfers to stop and clean up. */
+  private static final long STOP_WAIT_SECONDS = 10;
 
   private Parallel() {}
 
@@ -54,6 +58,9 @@ final class Parallel {
           f.get();
         } catch (ExecutionException e) {
           pool.shutdownNow();
+          // let the interrupted ones clean up (their temporary files) before the caller, often a
+          // command about to exit, goes on
+          pool.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
           Throwable cause = e.getCause();
           if (cause instanceof IOException io) {
             throw io;
