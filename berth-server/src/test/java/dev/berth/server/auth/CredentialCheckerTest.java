@@ -37,13 +37,16 @@ class CredentialCheckerTest {
           .isInstanceOf(CredentialChecker.Result.Ok.class); // now cached
 
       CountDownLatch release = new CountDownLatch(1);
+      CountDownLatch busy = new CountDownLatch(1);
       bcrypt.execute(() -> {
+        busy.countDown();
         try {
           release.await();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       });
+      assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue(); // the thread is taken, the queue empty
       // guesses from many addresses (no throttle applies yet): two wait in the queue, the rest are refused
       List<CredentialChecker.Result> immediate = new ArrayList<>();
       List<java.util.concurrent.CompletableFuture<CredentialChecker.Result>> queued = new ArrayList<>();
