@@ -51,7 +51,7 @@ final class CommandLineErrors {
         err.print(bin + ": unknown command: " + path + " " + first + "\n\n" + usageBlock + runHelp + "\n");
         return 1;
       }
-      err.print(bin + ": '" + path + "' " + arity(spec) + "\n\n" + usage + "\n\n" + helpLine(spec, path) + "\n");
+      err.print(wrongArgumentCount(spec, bin, path, usage));
       return 1;
     }
     if (ex instanceof CommandLine.MissingParameterException m) {
@@ -63,7 +63,7 @@ final class CommandLineErrors {
       }
       boolean positional = m.getMissing().stream().anyMatch(a -> a instanceof PositionalParamSpec);
       if (positional) {
-        err.print(bin + ": '" + path + "' " + arity(spec) + "\n\n" + usage + "\n\n" + helpLine(spec, path) + "\n");
+        err.print(wrongArgumentCount(spec, bin, path, usage));
         return 1;
       }
     }
@@ -78,12 +78,14 @@ final class CommandLineErrors {
   }
 
   /**
-   * The last line of a wrong-number-of-arguments error: docker's cobra checks word it "See '… --help'"
-   * for a command that takes at least N arguments (rmi, save, inspect) and "Run '… --help'" for
-   * exact and at-most counts (push, tag).
+   * A wrong number of arguments: what the command takes, the use line, and docker's last line,
+   * which cobra words "See '… --help'" for a command that takes at least N arguments (rmi, save,
+   * inspect) and "Run '… --help'" for exact and at-most counts (push, tag).
    */
-  private static String helpLine(CommandSpec spec, String path) {
-    return (arity(spec).contains("at least") ? "See '" : "Run '") + path + " --help' for more information";
+  private static String wrongArgumentCount(CommandSpec spec, String bin, String path, String usage) {
+    String takes = arity(spec);
+    String verb = takes.startsWith("requires at least") ? "See '" : "Run '";
+    return bin + ": '" + path + "' " + takes + "\n\n" + usage + "\n\n" + verb + path + " --help' for more information\n";
   }
 
   /**

@@ -140,9 +140,7 @@ public final class DockerConfigFile {
       value = dev.berth.model.JsonReader.parseExact(text);
     } catch (dev.berth.model.JsonReader.SyntaxException e) {
       // the position only: the message could quote the file's content, secrets included
-      String m = String.valueOf(e.getMessage());
-      int at = m.lastIndexOf(" at line ");
-      throw new ConfigFileException(file, "invalid JSON" + (at >= 0 ? m.substring(at) : ""));
+      throw new ConfigFileException(file, "invalid JSON " + e.position());
     }
     if (!(value instanceof Map<?, ?> map)) {
       throw new ConfigFileException(file, "expected a JSON object at the top level");

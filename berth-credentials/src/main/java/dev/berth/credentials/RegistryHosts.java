@@ -59,19 +59,7 @@ public final class RegistryHosts {
    * before the first {@code /}. Case is kept, as docker keeps it.
    */
   public static String toHostname(String address) {
-    int scheme = address.indexOf("://");
-    if (scheme >= 0) {
-      String rest = address.substring(scheme + 3);
-      int end = firstOf(rest, "/?#");
-      String authority = rest.substring(0, end);
-      authority = authority.substring(authority.lastIndexOf('@') + 1);
-      String host = hostAndPort(authority);
-      if (!host.isEmpty()) {
-        return host;
-      }
-    }
-    int slash = address.indexOf('/');
-    return slash < 0 ? address : address.substring(0, slash);
+    return dev.berth.credentials.vault.ServerUrls.hostname(address);
   }
 
   /**
@@ -92,32 +80,5 @@ public final class RegistryHosts {
       return true;
     }
     return configKey(storedKey).equals(key);
-  }
-
-  // Mirrors Go's url.Hostname()/Port(): brackets of an IPv6 literal are dropped unless a port follows.
-  private static String hostAndPort(String authority) {
-    if (authority.startsWith("[")) {
-      int close = authority.indexOf(']');
-      if (close < 0) {
-        return "";
-      }
-      String ip = authority.substring(1, close);
-      String tail = authority.substring(close + 1);
-      return tail.length() > 1 && tail.charAt(0) == ':' ? "[" + ip + "]" + tail : ip;
-    }
-    int colon = authority.indexOf(':');
-    if (colon >= 0 && colon == authority.length() - 1) {
-      return authority.substring(0, colon);
-    }
-    return authority;
-  }
-
-  private static int firstOf(String s, String chars) {
-    for (int i = 0; i < s.length(); i++) {
-      if (chars.indexOf(s.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return s.length();
   }
 }

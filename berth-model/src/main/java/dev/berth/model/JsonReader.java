@@ -32,8 +32,18 @@ public final class JsonReader {
 
   /** A malformed document: the message says what and where (character offset). */
   public static final class SyntaxException extends IOException {
-    SyntaxException(String message) {
-      super(message);
+    private final int line;
+    private final int column;
+
+    SyntaxException(String what, int line, int column) {
+      super(what + " at line " + line + ", column " + column);
+      this.line = line;
+      this.column = column;
+    }
+
+    /** Where, without what: {@code at line L, column C} (what may quote the document). */
+    public String position() {
+      return "at line " + line + ", column " + column;
     }
   }
 
@@ -321,6 +331,6 @@ public final class JsonReader {
         column++;
       }
     }
-    return new SyntaxException(what + " at line " + line + ", column " + column);
+    return new SyntaxException(what, line, column);
   }
 }

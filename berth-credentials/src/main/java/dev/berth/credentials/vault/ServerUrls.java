@@ -6,9 +6,11 @@ package dev.berth.credentials.vault;
  * {@code [::1]:5000}); an exact match wins, otherwise entries whose host (and port) is the same, as
  * docker's {@code ConvertToHostname} sees it, with Docker Hub's names all meaning one registry.
  *
- * <p>Plain string work, no regular expressions: this runs in the helper's start-up path.
+ * <p>Plain string work, no regular expressions: this runs in the helper's start-up path. It lives
+ * in the helper's package because the helper's jar holds only that package; the CLI's
+ * {@code RegistryHosts} uses its {@link #hostname} too.
  */
-final class ServerUrls {
+public final class ServerUrls {
   static final String HUB_KEY = "https://index.docker.io/v1/";
 
   private ServerUrls() {}
@@ -30,10 +32,12 @@ final class ServerUrls {
     return a.equals(b) || normalize(a).equals(normalize(b));
   }
 
-  // docker's ConvertToHostname: with a scheme, the URL's host[:port] (user info and path dropped,
-  // an IPv6 literal's brackets kept only when a port follows); without one, everything before the
-  // first '/'.
-  private static String hostname(String address) {
+  /**
+   * docker's {@code ConvertToHostname}: with a scheme, the URL's host[:port] (user info and path
+   * dropped, an IPv6 literal's brackets kept only when a port follows, as Go's url.Hostname and
+   * Port); without one, everything before the first '/'. Case is kept, as docker keeps it.
+   */
+  public static String hostname(String address) {
     int scheme = address.indexOf("://");
     if (scheme >= 0) {
       String rest = address.substring(scheme + 3);

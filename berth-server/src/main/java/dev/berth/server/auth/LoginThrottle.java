@@ -65,12 +65,8 @@ public final class LoginThrottle {
   /** A check of {@code user}'s secret from {@code address} begins; end it with {@link #failed} or {@link #succeeded}. */
   public void checking(String user, String address) {
     long now = nanoClock.getAsLong();
-    if (counts.size() > MAX_KEYS) {
-      counts.entrySet().removeIf(e -> e.getValue().pending() == 0 && now - e.getValue().last() > FORGET_NANOS);
-      if (counts.size() > MAX_KEYS) {
-        counts.clear(); // memory stays bounded whatever a flood of names does; waits restart
-      }
-    }
+    // waits restart if a flood of names ever fills it
+    bound(counts, f -> f.pending() == 0 && now - f.last() > FORGET_NANOS);
     for (String key : keys(user, address)) {
       counts.merge(key, new Failures(0, 1, now), (old, one) ->
           new Failures(now - old.last() > FORGET_NANOS ? 0 : old.count(), old.pending() + 1, now));
@@ -91,12 +87,7 @@ public final class LoginThrottle {
     abandoned(user, address);
     counts.remove(userAtAddress(user, address));
     long now = nanoClock.getAsLong();
-    if (trusted.size() > MAX_KEYS) {
-      trusted.entrySet().removeIf(e -> now - e.getValue() > TRUST_NANOS);
-      if (trusted.size() > MAX_KEYS) {
-        trusted.clear(); // bounded whatever happens; the throttle then only forgets some trust
-      }
-    }
+    bound(trusted, at -> now - at > TRUST_NANOS);
     trusted.put(userAtAddress(user, address), now);
   }
 
@@ -104,6 +95,16 @@ public final class LoginThrottle {
   public void abandoned(String user, String address) {
     for (String key : keys(user, address)) {
       counts.computeIfPresent(key, (k, old) -> new Failures(old.count(), Math.max(0, old.pending() - 1), old.last()));
+    }
+  }
+
+  /** Keeps {@code map} under {@link #MAX_KEYS}: first without the stale entries, else empty. */
+  private static <V> void bound(java.util.Map<String, V> map, java.util.function.Predicate<V> stale) {
+    if (map.size() > MAX_KEYS) {
+      map.values().removeIf(stale);
+      if (map.size() > MAX_KEYS) {
+        map.clear(); // memory stays bounded whatever a flood of names does
+      }
     }
   }
 

@@ -15,7 +15,8 @@ import java.nio.file.StandardOpenOption;
  * (a CI job pushes and deploys at once). Writing with O_DIRECT saved the copy into cache pages,
  * but that pull then read the disk: 500 MB/s against 2,300 for distribution. Measured side by
  * side with {@code bench/registry-bench.sh} (2 cores, 2026-11-30), buffered writes with early
- * flushes pushed as fast as O_DIRECT here (654–1,027 MB/s against 644–978).
+ * flushes pushed as fast as O_DIRECT here (643–1,069 MB/s in three runs of three, one push of the
+ * nine at 388; O_DIRECT 644–978 in two).
  */
 final class DataAppender implements AutoCloseable {
   private final FileChannel channel;
