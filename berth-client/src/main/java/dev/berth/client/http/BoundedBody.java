@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 
 /**
- * The one way Berth reads a response body, so that no registry, storage host or token server can
- * make the client read for ever or without bound. The body is an {@link InputStream} that
+ * The one way Berth reads a response body from the JDK's HTTP client, so that no registry, storage
+ * host or token server can make the client read for ever or without bound (blob downloads, read
+ * by {@link BlockingGet}, keep the same limits). The body is an {@link InputStream} that
  * <ul>
  *   <li>hands on at most {@link Limit#bytes()} bytes: the first byte beyond fails the read, so
  *       nothing past the limit reaches a file or memory; a {@code Content-Length} above the limit
@@ -38,8 +39,7 @@ import javax.net.ssl.SSLSession;
  * The reading thread does the waiting (a poll with a timeout), so there is no watchdog thread. As
  * the JDK's {@code ofInputStream}, chunks are requested as they are read, but up to {@link #WINDOW}
  * ahead, so the network need not wait for the reader (hashing, writing a file) between chunks:
- * memory stays a few chunks deep (the HTTP client's are 16 KiB, or as
- * {@code jdk.httpclient.bufsize} says: 256 KiB once {@code TransportOptions} is loaded).
+ * memory stays a few chunks deep (the HTTP client's are 16 KiB).
  */
 public final class BoundedBody {
   /** The most read of a token, a {@code /v2/} answer or another small JSON response. */
@@ -107,26 +107,6 @@ public final class BoundedBody {
       body = success ? in.readAllBytes() : in.readNBytes((int) ERROR_BODY);
     }
     return new Buffered(response, body);
-  }
-
-  /**
-   * The next piece of a body this class made, as the HTTP client delivered it (no copy), or null
-   * at its end; the same limits apply as to {@code read}. For any other stream, a piece read into
-   * a new buffer. Consumes the piece.
-   */
-  public static ByteBuffer nextChunk(InputStream body) throws IOException {
-    if (body instanceof Stream s) {
-      ByteBuffer b = s.next();
-      if (b == null) {
-        return null;
-      }
-      ByteBuffer piece = b.slice();
-      b.position(b.limit());
-      return piece;
-    }
-    byte[] buffer = new byte[256 * 1024];
-    int n = body.read(buffer);
-    return n < 0 ? null : ByteBuffer.wrap(buffer, 0, n);
   }
 
   /** {@code 100 bytes}, {@code 64 KiB}, {@code 4 MiB}. */

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *       body read into memory (a manifest, an error) from the headers to its end
  *       ({@code BERTH_RESPONSE_TIMEOUT}, default 2 min);
  *   <li>{@code stallTimeout}: the longest wait for the next bytes of any body, blobs included
- *       ({@code BERTH_STALL_TIMEOUT}, default 30 s);
+ *       ({@code BERTH_STALL_TIMEOUT}, default 30 s); a blob download waits for its headers no
+ *       longer either (one socket timeout serves both there: see {@code BlockingGet});
  *   <li>{@code insecure}: a registry may send us (by a redirect or an upload {@code Location}) to
  *       another origin over plain HTTP on a host that is not loopback; without it that is refused.
  *       It is also the only way to skip TLS verification, and to talk plain HTTP to a registry
@@ -45,18 +46,6 @@ public final class TransportOptions {
   public static final String RETRIES = "BERTH_RETRIES";
 
   private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)?");
-
-  static {
-    // The JDK's HTTP client reads responses 16 KiB at a time unless told otherwise (a documented
-    // property of java.net.http, read once, when the client's classes load). Pulling 1 GiB that
-    // way cost 2.9 CPU-seconds here (65,536 reads and hand-offs, and a JIT busy compiling the
-    // machinery); 256 KiB reads cost 1.2. Not more: with a small heap (-Xmx256m, 1 MiB G1
-    // regions) a buffer of half a region or more is a "humongous" allocation, and five downloads
-    // churning those ran out of heap. Memory stays bounded: BoundedBody holds a few chunks.
-    if (System.getProperty("jdk.httpclient.bufsize") == null) {
-      System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
-    }
-  }
 
   private final Duration connectTimeout;
   private final Duration responseTimeout;

@@ -21,13 +21,15 @@ public final class BlobWriter implements AutoCloseable {
   private final long expectedSize;
   private final Path temp;
   private final DirectAppender out;
+  /** For a gzip layer: its unpacked size, counted as it is written; else null. */
+  private final GzipMeter meter;
   private static final int SCRATCH = 256 * 1024;
   private MessageDigest hasher;
   private byte[] scratch;
   private long written;
   private boolean committed;
 
-  BlobWriter(ImageStore store, Digest expected, long expectedSize) throws IOException {
+  BlobWriter(ImageStore store, Digest expected, long expectedSize, boolean measureGzip) throws IOException {
     this.store = store;
     this.expected = expected;
     this.expectedSize = expectedSize;
@@ -36,6 +38,7 @@ public final class BlobWriter implements AutoCloseable {
     this.temp = dir.resolve(UUID.randomUUID() + ".tmp");
     this.out = new DirectAppender(temp, expectedSize < 0 || expectedSize > DirectAppender.DIRECT_AFTER);
     this.hasher = expected.newHasher();
+    this.meter = measureGzip ? new GzipMeter() : null;
   }
 
   public Digest digest() {
@@ -59,6 +62,9 @@ public final class BlobWriter implements AutoCloseable {
     }
     if (src.hasArray()) {
       hasher.update(src.array(), src.arrayOffset() + src.position(), n);
+      if (meter != null) {
+        meter.update(src.array(), src.arrayOffset() + src.position(), n);
+      }
       out.append(src);
     } else {
       // the HTTP client's buffers are read-only: MessageDigest would hash them 4 KiB at a time
@@ -70,6 +76,9 @@ public final class BlobWriter implements AutoCloseable {
         int k = Math.min(src.remaining(), scratch.length);
         src.get(scratch, 0, k);
         hasher.update(scratch, 0, k);
+        if (meter != null) {
+          meter.update(scratch, 0, k);
+        }
         out.append(ByteBuffer.wrap(scratch, 0, k));
       }
     }
@@ -80,6 +89,9 @@ public final class BlobWriter implements AutoCloseable {
   public void restart() throws IOException {
     out.truncate();
     hasher = expected.newHasher();
+    if (meter != null) {
+      meter.reset();
+    }
     written = 0;
   }
 
@@ -102,11 +114,21 @@ public final class BlobWriter implements AutoCloseable {
     }
     committed = true;
     Files.deleteIfExists(temp);
+    if (meter != null && meter.unpackedSize().isPresent()) {
+      try {
+        new UnpackedSizes(store).remember(actual, meter.unpackedSize().getAsLong());
+      } catch (IOException e) {
+        // only a cache: the size is measured again when it is asked for
+      }
+    }
     return new StoredBlob(actual, written);
   }
 
   @Override
   public void close() throws IOException {
+    if (meter != null) {
+      meter.close();
+    }
     try {
       out.close();
     } finally {

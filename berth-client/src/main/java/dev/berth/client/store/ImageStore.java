@@ -153,7 +153,15 @@ public final class ImageStore {
    * written, visible only once {@link BlobWriter#commit() committed} with the right digest and size.
    */
   public BlobWriter newBlobWriter(Digest expected, long expectedSize) throws IOException {
-    return new BlobWriter(this, expected, expectedSize);
+    return new BlobWriter(this, expected, expectedSize, false);
+  }
+
+  /**
+   * As {@link #newBlobWriter(Digest, long)}, for a blob of this media type: a gzip layer is also
+   * measured unpacked as it is written, and the size kept for {@link UnpackedSizes}.
+   */
+  public BlobWriter newBlobWriter(Digest expected, long expectedSize, String mediaType) throws IOException {
+    return new BlobWriter(this, expected, expectedSize, UnpackedSizes.isGzip(mediaType));
   }
 
   public StoredBlob putBlob(byte[] content) throws IOException {

@@ -20,8 +20,9 @@ import java.util.zip.GZIPInputStream;
  * layers, so the same ID always has the same size, whether it was loaded from a docker save tar
  * (plain tars) or pulled (gzip).
  *
- * <p>A gzip layer is measured once by inflating it, and the answer kept in
- * {@code <store>/.unpacked-sizes/<algorithm>-<hex>}; plain tars need no work. A zstd layer (no
+ * <p>A gzip layer is measured once by inflating it (a pulled one while it is written, see
+ * {@link GzipMeter}), and the answer kept in {@code <store>/.unpacked-sizes/<algorithm>-<hex>};
+ * plain tars need no work. A zstd layer (no
  * decoder in the JDK) counts as its compressed size, as does any blob of a non-image artifact.
  */
 public final class UnpackedSizes {
@@ -44,8 +45,7 @@ public final class UnpackedSizes {
 
   /** One layer's unpacked size: measured once per compressed blob, then read back. */
   public long layerSize(Descriptor layer) throws IOException {
-    String type = layer.mediaType() == null ? "" : layer.mediaType();
-    if (!type.endsWith("gzip") || !store.hasBlob(layer.digest())) {
+    if (!isGzip(layer.mediaType()) || !store.hasBlob(layer.digest())) {
       return layer.size();
     }
     Path cached = cacheFile(layer.digest());
@@ -57,6 +57,17 @@ public final class UnpackedSizes {
       AtomicFiles.write(cached, Long.toString(size).getBytes(StandardCharsets.US_ASCII));
       return size;
     }
+  }
+
+  /** Whether layers of this media type are measured by inflating them. */
+  static boolean isGzip(String mediaType) {
+    return mediaType != null && mediaType.endsWith("gzip");
+  }
+
+  /** Keeps a size measured elsewhere (while the blob was written: {@link GzipMeter}). */
+  void remember(Digest digest, long unpacked) throws IOException {
+    Files.createDirectories(dir);
+    AtomicFiles.write(cacheFile(digest), Long.toString(unpacked).getBytes(StandardCharsets.US_ASCII));
   }
 
   private long inflatedSize(Digest digest) throws IOException {

@@ -57,6 +57,8 @@ public final class DeferredTls extends SSLContext {
     private final Maker maker;
     private final String what;
     private volatile SSLContext real;
+    /** One factory for the context's life: the JDK's HTTPS keep-alive cache reuses a connection only for the same one. */
+    private volatile SSLSocketFactory sockets;
 
     Spi(Maker maker, String what) {
       this.maker = maker;
@@ -90,7 +92,12 @@ public final class DeferredTls extends SSLContext {
 
     @Override
     protected SSLSocketFactory engineGetSocketFactory() {
-      return real().getSocketFactory();
+      SSLSocketFactory f = sockets;
+      if (f == null) {
+        f = real().getSocketFactory();
+        sockets = f;
+      }
+      return f;
     }
 
     @Override

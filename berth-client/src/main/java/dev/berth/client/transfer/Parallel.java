@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs blob transfers a few at a time ({@code concurrency}, docker's default 5) and fails fast:
@@ -37,12 +36,9 @@ final class Parallel {
       }
       return;
     }
-    AtomicInteger n = new AtomicInteger();
-    ThreadFactory threads = r -> {
-      Thread t = new Thread(r, "berth-transfer-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+    // virtual threads: a blob download blocks in a socket read (BlockingGet), and only on a
+    // virtual thread does an interrupt (the first failure's) close the socket and end the read
+    ThreadFactory threads = Thread.ofVirtual().name("berth-transfer-", 1).factory();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, tasks.size()), threads);
     try {
       ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(pool);

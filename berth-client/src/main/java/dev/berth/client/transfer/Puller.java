@@ -133,7 +133,7 @@ public final class Puller {
 
   private void download(Descriptor layer, String id) throws IOException {
     long size = layer.size();
-    client.pullBlob(layer.digest(), size, store, new BlobProgress() {
+    client.pullBlob(layer, store, new BlobProgress() {
       @Override
       public void transferred(long bytes) {
         listener.blob(BlobEvent.progress(id, "Downloading", bytes, size));

@@ -104,6 +104,45 @@ class HostileRegistryTest {
   }
 
   @Test
+  void aDownloadWaitingForBytesOnATransferThreadEndsWhenInterrupted() throws Exception {
+    // a transfer reads its socket itself; on a virtual thread (Parallel's) an interrupt, which
+    // the first failed transfer sends the others, must end it now and not at the stall timeout
+    TestServer registry = server((req, body) -> req.response().putHeader("Content-Length", "100")
+        .write(io.vertx.core.buffer.Buffer.buffer(new byte[10])));
+    ImageStore store = store();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread transfer = Thread.ofVirtual().start(() -> {
+      try {
+        client(registry).pullBlob(DIGEST, 100, store);
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    Thread.sleep(300);
+    long start = System.nanoTime();
+    transfer.interrupt();
+    assertThat(transfer.join(Duration.ofSeconds(5))).as("ended after the interrupt").isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(failure.get()).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("interrupted while reading the response of " + registry.host());
+    assertNothingKept(store);
+  }
+
+  @Test
+  void aBodyEndingBeforeItsContentLengthIsABrokenConnectionNotAShortBlob() throws Exception {
+    TestServer registry = server((req, body) -> {
+      req.response().putHeader("Content-Length", "100").write(io.vertx.core.buffer.Buffer.buffer(new byte[40]));
+      req.connection().close();
+    });
+    ImageStore store = store();
+    assertThatThrownBy(() -> client(registry).pullBlob(DIGEST, 100, store))
+        .isInstanceOf(dev.berth.client.http.BrokenConnectionException.class)
+        .hasMessageStartingWith("Tried to pull blob " + DIGEST + " from " + registry.host() + "/a/b but failed because: "
+            + "the connection to " + registry.host() + " broke while reading the response");
+    assertNothingKept(store);
+  }
+
+  @Test
   void anEndlessRedirectBodyIsNotReadToItsEnd() throws Exception {
     TestServer storage = server((req, body) -> req.response().end(io.vertx.core.buffer.Buffer.buffer(BLOB)));
     TestServer registry = server((req, body) -> {
