@@ -147,6 +147,20 @@ final class AotTraining {
       run(env, "", "search", host + "/train");
       run(env, "", "version", host);
       run(env, "", "logout", host);
+      // the default store when docker-credential-berth is on PATH: the vault, its AES-GCM and its
+      // locked writes (a stand-in helper; the login stores in-process, it never runs it)
+      Path bin = Files.createDirectories(home.resolve("bin"));
+      Path helper = bin.resolve(dev.berth.credentials.VaultCredentialStore.PROGRAM);
+      Files.writeString(helper, "#!/bin/sh\nexit 1\n");
+      helper.toFile().setExecutable(true);
+      Map<String, String> encrypted = new java.util.HashMap<>(env);
+      encrypted.put("PATH", bin + ":/usr/bin:/bin");
+      encrypted.put("DOCKER_CONFIG", home.resolve("docker-encrypted").toString());
+      encrypted.put("BERTH_AGENT", "off");
+      run(encrypted, password + "\n", "login", host, "-u", user, "--password-stdin");
+      run(encrypted, password + "\n", "login", host, "-u", user, "--password-stdin"); // the store exists now
+      run(encrypted, "", "whoami");
+      run(encrypted, "", "logout", host);
     } finally {
       server.destroy();
       try {

@@ -36,6 +36,9 @@ public final class Berth {
 
   public int run(String... args) {
     try {
+      if (args.length > 0 && args[0].equals("login")) {
+        LoginCommand.beforeParsing(context, args);
+      }
       // only the commands on the way to the one named are built: see CommandTree
       return configure(CommandTree.build(context, args, false)).execute(args);
     } finally {

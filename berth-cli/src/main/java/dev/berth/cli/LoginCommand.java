@@ -3,10 +3,12 @@ package dev.berth.cli;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.AuthenticationException;
 import dev.berth.client.auth.LoginCheck;
+import dev.berth.credentials.ConfigFileException;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.credentials.FileCredentialStore;
 import dev.berth.credentials.RegistryHosts;
+import dev.berth.credentials.vault.Vault;
 import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
@@ -81,7 +83,14 @@ final class LoginCommand {
         CredentialsCommand.credentials(context);
 
     RegistryEndpoint endpoint = RegistryEndpoint.forHost(host);
-    Optional<Credentials> stored = stored(key, credentials); // also reports an unreadable config before any prompt
+    Optional<Credentials> stored;
+    if (!username.isEmpty() && password != null && !password.isEmpty()) {
+      // as docker: a login given in full does not read the stored one
+      prepareStore(key, credentials);
+      stored = Optional.empty();
+    } else {
+      stored = stored(key, credentials); // also reports an unreadable config before any prompt
+    }
     if (username.isEmpty() && (password == null || password.isEmpty()) && stored.isPresent()) {
       // as docker: without -u/-p, the stored login is tried first
       String user = stored.get().username();
@@ -140,6 +149,38 @@ final class LoginCommand {
       }
     }
     return new Credentials(username, password);
+  }
+
+  /**
+   * Runs before the command line is parsed (picocli's first use takes about 17 ms): a login on a
+   * machine whose logins are already in Berth's encrypted store will most likely store there too,
+   * so its cryptography is readied meanwhile (see {@link Vault#prepareCrypto()}).
+   */
+  static void beforeParsing(CliContext context, String[] args) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals("--store=file") || (args[i].equals("--store") && i + 1 < args.length && args[i + 1].equals("file"))) {
+        return;
+      }
+    }
+    if (java.nio.file.Files.exists(Vault.defaultDirectory(context.env()).resolve(Vault.STORE_FILE))) {
+      Vault.prepareCrypto();
+    }
+  }
+
+  /**
+   * Reports an unreadable config.json before the registry is asked, and when the login will go to
+   * Berth's encrypted store, readies its cryptography while the registry answers.
+   */
+  private void prepareStore(String key, DockerCredentials credentials) {
+    try {
+      if (credentials.plan(key, store).kind() == DockerCredentials.Kind.BERTH) {
+        Vault.prepareCrypto();
+      }
+    } catch (ConfigFileException e) {
+      throw new UserError(e.getMessage());
+    } catch (IOException e) {
+      // a store docker would not honour: said when the login is stored, as before
+    }
   }
 
   private static Optional<Credentials> stored(String key, DockerCredentials credentials) {

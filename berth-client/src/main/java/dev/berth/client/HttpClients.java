@@ -31,11 +31,14 @@ public final class HttpClients {
    */
   private static final List<WeakReference<HttpClient>> MADE = new ArrayList<>();
 
+  /** How long a connection may take to open, unless the caller says otherwise. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
   private HttpClients() {}
 
   /** A client with the default connect timeout (30 s) and the JDK's default trust, TLS deferred. */
   public static HttpClient newClient() {
-    return newClient(Duration.ofSeconds(30));
+    return newClient(DEFAULT_CONNECT_TIMEOUT);
   }
 
   /** The same, with this connect timeout (the transport's {@code BERTH_CONNECT_TIMEOUT}). */

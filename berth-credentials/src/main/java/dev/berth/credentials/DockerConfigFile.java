@@ -1,11 +1,7 @@
 package dev.berth.credentials;
 
-import com.fasterxml.jackson.core.PrettyPrinter;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.berth.credentials.vault.LockedFile;
+import dev.berth.model.JsonWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +26,6 @@ import java.util.Map;
  */
 public final class DockerConfigFile {
   public static final String FILE_NAME = "config.json";
-
-  private static final JSON WRITER = JSON.std
-      .with(JSON.Feature.PRETTY_PRINT_OUTPUT)
-      .with(JSON.Feature.WRITE_NULL_PROPERTIES)
-      .with(dockerStyle());
 
   private final Path file;
 
@@ -107,7 +98,7 @@ public final class DockerConfigFile {
         return false;
       }
       try {
-        locked.write(WRITER.asString(root).getBytes(StandardCharsets.UTF_8));
+        locked.write(JsonWriter.writeIndented(root).getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new IOException("cannot write " + locked.target() + ": " + describe(e), e);
       }
@@ -115,17 +106,6 @@ public final class DockerConfigFile {
     } finally {
       locked.release();
     }
-  }
-
-  // Laid out as docker's json.MarshalIndent(…, "", "\t") lays it out, so a file written by Berth
-  // reads (and diffs) like one written by docker.
-  private static PrettyPrinter dockerStyle() {
-    DefaultIndenter tabs = new DefaultIndenter("\t", "\n");
-    Separators separators = Separators.createDefaultInstance()
-        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-        .withObjectEmptySeparator("")
-        .withArrayEmptySeparator("");
-    return new DefaultPrettyPrinter(separators).withObjectIndenter(tabs).withArrayIndenter(tabs);
   }
 
   private Map<String, Object> parse(byte[] bytes) throws ConfigFileException {

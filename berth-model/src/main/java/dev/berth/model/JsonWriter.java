@@ -23,6 +23,71 @@ public final class JsonWriter {
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Indented as docker writes its config.json ({@code json.MarshalIndent(v, "", "\t")}): a tab per
+   * level, {@code "key": value}, empty objects and arrays as {@code {}} and {@code []}, no final
+   * newline; unlike {@link #write}, members whose value is null are kept (a file read and written
+   * back keeps every key it had). Strings are escaped as {@link #write} escapes them, but characters
+   * beyond the BMP are written as they are (as docker and Jackson's text writer do); a
+   * {@link java.math.BigDecimal} (what {@link JsonReader#parseExact} reads a decimal as) is
+   * written as it was read.
+   */
+  public static String writeIndented(Object value) {
+    StringBuilder b = new StringBuilder(256);
+    indented(b, value, 0);
+    return b.toString();
+  }
+
+  private static void indented(StringBuilder b, Object value, int depth) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.isEmpty()) {
+        b.append("{}");
+        return;
+      }
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        b.append(first ? "\n" : ",\n");
+        first = false;
+        tabs(b, depth + 1);
+        quote(b, String.valueOf(e.getKey()), true);
+        b.append(": ");
+        indented(b, e.getValue(), depth + 1);
+      }
+      b.append('\n');
+      tabs(b, depth);
+      b.append('}');
+    } else if (value instanceof Collection<?> list) {
+      if (list.isEmpty()) {
+        b.append("[]");
+        return;
+      }
+      b.append('[');
+      boolean first = true;
+      for (Object item : list) {
+        b.append(first ? "\n" : ",\n");
+        first = false;
+        tabs(b, depth + 1);
+        indented(b, item, depth + 1);
+      }
+      b.append('\n');
+      tabs(b, depth);
+      b.append(']');
+    } else if (value instanceof java.math.BigDecimal d) {
+      b.append(d);
+    } else if (value instanceof String text) {
+      quote(b, text, true);
+    } else {
+      append(b, value);
+    }
+  }
+
+  private static void tabs(StringBuilder b, int n) {
+    for (int i = 0; i < n; i++) {
+      b.append('\t');
+    }
+  }
+
   private static void append(StringBuilder b, Object value) {
     if (value == null) {
       b.append("null");
@@ -66,9 +131,18 @@ public final class JsonWriter {
   }
 
   private static void quote(StringBuilder b, String s) {
+    quote(b, s, false);
+  }
+
+  /** @param rawPairs whether a whole surrogate pair is written as it is (a lone half is escaped either way) */
+  private static void quote(StringBuilder b, String s, boolean rawPairs) {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (rawPairs && Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+        continue;
+      }
       switch (c) {
         case '"' -> b.append("\\\"");
         case '\\' -> b.append("\\\\");

@@ -3,6 +3,7 @@ package dev.berth.client.auth;
 import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.http.BoundedBody;
+import dev.berth.client.http.Exchange;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class ChallengeAuthenticator implements Authenticator {
 
   private final RegistryEndpoint registry;
   private final Credentials credentials;
-  private final HttpClient http;
+  private final Exchange http;
   private final Clock clock;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
   private volatile boolean offline;
@@ -74,9 +75,14 @@ public final class ChallengeAuthenticator implements Authenticator {
   }
 
   public ChallengeAuthenticator(RegistryEndpoint registry, Optional<Credentials> credentials, HttpClient http, Clock clock) {
+    this(registry, credentials, Exchange.over(Objects.requireNonNull(http)), clock);
+  }
+
+  /** Token requests sent through {@code exchange} (which must not follow redirects either). */
+  public ChallengeAuthenticator(RegistryEndpoint registry, Optional<Credentials> credentials, Exchange exchange, Clock clock) {
     this.registry = Objects.requireNonNull(registry);
     this.credentials = credentials.orElse(null);
-    this.http = Objects.requireNonNull(http);
+    this.http = Objects.requireNonNull(exchange);
     this.clock = Objects.requireNonNull(clock);
   }
 
@@ -327,7 +333,7 @@ public final class ChallengeAuthenticator implements Authenticator {
   private HttpResponse<byte[]> send(URI realm, HttpRequest.Builder request) throws IOException {
     request.timeout(TIMEOUT).header("Accept", "application/json");
     try {
-      return BoundedBody.send(http, request.build(), BoundedBody.SMALL); // a token, never an endless body
+      return http.send(request.build(), BoundedBody.SMALL); // a token, never an endless body
     } catch (IOException e) {
       throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE,
           "cannot get a token for " + registry.host() + " from " + realm.getAuthority() + ": "

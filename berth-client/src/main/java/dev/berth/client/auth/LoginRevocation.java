@@ -2,6 +2,7 @@ package dev.berth.client.auth;
 
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.http.BoundedBody;
+import dev.berth.client.http.Exchange;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -30,17 +31,22 @@ import java.util.Objects;
 public final class LoginRevocation {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-  private final HttpClient http;
+  private final Exchange http;
 
   /** How it went, in words for the user. */
   public record Outcome(boolean revoked, String message) {}
 
   public LoginRevocation(HttpClient http) {
-    this.http = Objects.requireNonNull(http);
+    this(Exchange.over(Objects.requireNonNull(http)));
   }
 
+  public LoginRevocation(Exchange exchange) {
+    this.http = Objects.requireNonNull(exchange);
+  }
+
+  /** Requests made on the calling thread, as {@link LoginCheck#LoginCheck()}'s. */
   public LoginRevocation() {
-    this(ChallengeAuthenticator.defaultHttpClient());
+    this(Exchange.blocking());
   }
 
   /** @throws AuthenticationException when the registry or its token server cannot be reached or refuses */
@@ -93,7 +99,7 @@ public final class LoginRevocation {
 
   private HttpResponse<byte[]> send(RegistryEndpoint registry, HttpRequest.Builder request) throws AuthenticationException {
     try {
-      return BoundedBody.send(http, request.timeout(TIMEOUT).build(), BoundedBody.SMALL);
+      return http.send(request.timeout(TIMEOUT).build(), BoundedBody.SMALL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuthenticationException(AuthenticationException.Kind.UNREACHABLE, "interrupted while revoking the login at " + registry.host());

@@ -25,7 +25,7 @@ import javax.net.ssl.SSLSession;
 /**
  * The one way Berth reads a response body from the JDK's HTTP client, so that no registry, storage
  * host or token server can make the client read for ever or without bound (blob downloads, read
- * by {@link BlockingGet}, keep the same limits). The body is an {@link InputStream} that
+ * by {@link BlockingHttp}, keep the same limits). The body is an {@link InputStream} that
  * <ul>
  *   <li>hands on at most {@link Limit#bytes()} bytes: the first byte beyond fails the read, so
  *       nothing past the limit reaches a file or memory; a {@code Content-Length} above the limit

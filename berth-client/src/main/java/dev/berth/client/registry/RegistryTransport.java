@@ -2,7 +2,7 @@ package dev.berth.client.registry;
 
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
-import dev.berth.client.http.BlockingGet;
+import dev.berth.client.http.BlockingHttp;
 import dev.berth.client.http.BoundedBody;
 import java.io.IOException;
 import java.io.InputStream;
@@ -223,7 +223,7 @@ public final class RegistryTransport {
   }
 
   /**
-   * A blob download, read by this thread from its socket ({@link BlockingGet}: measured at 0.88 s
+   * A blob download, read by this thread from its socket ({@link BlockingHttp#get}: measured at 0.88 s
    * per GiB against 1.46 s through the HTTP client's hand-offs), with the same rules as
    * {@link #send}: credentials only to the registry's own origin, the same TLS context.
    */
@@ -234,7 +234,7 @@ public final class RegistryTransport {
       headers.put("Authorization", auth);
     }
     try {
-      HttpResponse<InputStream> response = BlockingGet.send(uri, headers, () -> http.sslContext().getSocketFactory(),
+      HttpResponse<InputStream> response = BlockingHttp.get(uri, headers, () -> http.sslContext().getSocketFactory(),
           options.connectTimeout(), options.responseTimeout(), uri.getAuthority(), call.attempt(), call.bodyLimit(),
           options.stallTimeout());
       if (!elsewhere) {

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *       ({@code BERTH_RESPONSE_TIMEOUT}, default 2 min);
  *   <li>{@code stallTimeout}: the longest wait for the next bytes of any body, blobs included
  *       ({@code BERTH_STALL_TIMEOUT}, default 30 s); a blob download waits for its headers no
- *       longer either (one socket timeout serves both there: see {@code BlockingGet});
+ *       longer either (one socket timeout serves both there: see {@code BlockingHttp});
  *   <li>{@code insecure}: a registry may send us (by a redirect or an upload {@code Location}) to
  *       another origin over plain HTTP on a host that is not loopback; without it that is refused.
  *       It is also the only way to skip TLS verification, and to talk plain HTTP to a registry

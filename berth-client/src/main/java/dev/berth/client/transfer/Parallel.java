@@ -36,7 +36,7 @@ final class Parallel {
       }
       return;
     }
-    // virtual threads: a blob download blocks in a socket read (BlockingGet), and only on a
+    // virtual threads: a blob download blocks in a socket read (BlockingHttp), and only on a
     // virtual thread does an interrupt (the first failure's) close the socket and end the read
     ThreadFactory threads = Thread.ofVirtual().name("berth-transfer-", 1).factory();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, tasks.size()), threads);

@@ -86,6 +86,11 @@ public final class Vault {
     return Path.of(home != null ? home : System.getProperty("user.home"), ".local", "share", "berth", "credentials");
   }
 
+  /** Starts readying the cryptography in the background (see {@code Crypto#prepareInBackground}). */
+  public static void prepareCrypto() {
+    Crypto.prepareInBackground();
+  }
+
   public Path directory() {
     return dir;
   }

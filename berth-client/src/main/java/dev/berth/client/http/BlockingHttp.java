@@ -25,23 +25,28 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * A GET whose body is a blob, read by the calling thread straight from its socket (the JDK's
- * {@link HttpURLConnection}). The JDK's {@code java.net.http} client reads every response on its
- * selector thread and hands each piece (about 50 KiB) to the reader through a queue; for 1 GiB in
- * five parallel downloads, hashed, that cost 1.46 s against 0.88 s read this way (measured here,
- * the same registry and hashing). The body has the same limits as {@link BoundedBody}: at most
- * {@link BoundedBody.Limit#bytes()} (an error body at most {@link BoundedBody#ERROR_BODY}), and at
- * least {@link BoundedBody#MIN_PROGRESS} per stall timeout; a body that ends before its
+ * Requests made by the calling thread, which reads the answer straight from its socket (the JDK's
+ * {@link HttpURLConnection}), under the limits {@link BoundedBody} sets for the JDK's client:
+ * <ul>
+ *   <li>{@link #get}: a GET whose body is a blob, streamed. The JDK's {@code java.net.http} client
+ *       reads every response on its selector thread and hands each piece (about 50 KiB) to the
+ *       reader through a queue; for 1 GiB in five parallel downloads, hashed, that cost 1.46 s
+ *       against 0.88 s read this way (measured here, the same registry and hashing).</li>
+ *   <li>{@link #send}: a small request (a ping, a token) whose answer is read into memory, for a
+ *       process that makes a few requests and ends ({@code berth login}): no client to build, no
+ *       selector thread to start (three requests of a login: 82 against 115 ms, the whole JVM).</li>
+ * </ul>
+ * A body holds at most its limit (an error body at most {@link BoundedBody#ERROR_BODY}), and at
+ * least {@link BoundedBody#MIN_PROGRESS} must arrive per stall timeout; a body that ends before its
  * {@code Content-Length} is a broken connection (so a download resumes), not a short blob.
  *
- * <p>One socket timeout serves the headers and each read: the stall timeout, or the response
- * timeout when that is shorter. No redirect is followed, no proxy used, no cache or cookie kept:
- * as with Berth's {@code HttpClient}s, the transport decides where a request goes and what it
- * carries. A read blocks its thread; on a virtual thread (as transfers run) an interrupt closes
- * the socket and ends it.
+ * <p>One socket timeout serves the headers and each read. No redirect is followed, no proxy used,
+ * no cache or cookie kept: as with Berth's {@code HttpClient}s, the caller decides where a request
+ * goes and what it carries. A read blocks its thread; on a virtual thread (as transfers run) an
+ * interrupt closes the socket and ends it.
  */
-public final class BlockingGet {
-  private BlockingGet() {}
+public final class BlockingHttp {
+  private BlockingHttp() {}
 
   /**
    * @param tls the socket factory for {@code https} (made only when asked for)
@@ -51,19 +56,61 @@ public final class BlockingGet {
    * @throws HttpConnectTimeoutException when no connection was made within {@code connectTimeout}
    * @throws HttpTimeoutException when the headers did not come within the socket timeout
    */
-  public static HttpResponse<InputStream> send(URI uri, Map<String, String> headers, Supplier<SSLSocketFactory> tls,
+  public static HttpResponse<InputStream> get(URI uri, Map<String, String> headers, Supplier<SSLSocketFactory> tls,
       Duration connectTimeout, Duration responseTimeout, String source, String attempt, BoundedBody.Limit limit,
       Duration stall) throws IOException {
+    Map<String, List<String>> all = new LinkedHashMap<>();
+    headers.forEach((name, value) -> all.put(name, List.of(value)));
+    Duration socketTimeout = stall.compareTo(responseTimeout) < 0 ? stall : responseTimeout;
+    return exchange("GET", uri, all, null, tls, connectTimeout, socketTimeout, source, attempt, limit, stall, null);
+  }
+
+  /**
+   * As {@link BoundedBody#send}: a request whose answer is small and read into memory; a 2xx body
+   * of more than {@code maxBytes} fails, any other is cut at {@link BoundedBody#ERROR_BODY}. The
+   * request's timeout (else {@link BoundedBody#DEFAULT_STALL}) bounds the headers, each wait for
+   * bytes, and the whole body after the headers.
+   *
+   * @throws BodyLimitException when the body breaks a limit; messages name the server only
+   */
+  public static HttpResponse<byte[]> send(HttpRequest request, long maxBytes, Supplier<SSLSocketFactory> tls,
+      Duration connectTimeout) throws IOException {
+    Duration within = request.timeout().orElse(BoundedBody.DEFAULT_STALL);
+    byte[] content = request.bodyPublisher().map(BlockingHttp::collect).orElse(null);
+    if (content != null && content.length == 0 && !request.method().equals("POST") && !request.method().equals("PUT")) {
+      content = null;
+    }
+    HttpResponse<InputStream> response = exchange(request.method(), request.uri(), request.headers().map(), content, tls,
+        connectTimeout, within, request.uri().getAuthority(), null, new BoundedBody.Limit(maxBytes, null), within, within);
+    byte[] body;
+    try (InputStream in = response.body()) {
+      boolean success = response.statusCode() >= 200 && response.statusCode() < 300;
+      body = success ? in.readAllBytes() : in.readNBytes((int) BoundedBody.ERROR_BODY);
+    }
+    return new Response<>(response.uri(), response.statusCode(), response.headers(), body);
+  }
+
+  private static HttpResponse<InputStream> exchange(String method, URI uri, Map<String, List<String>> headers,
+      byte[] content, Supplier<SSLSocketFactory> tls, Duration connectTimeout, Duration socketTimeout, String source,
+      String attempt, BoundedBody.Limit limit, Duration stall, Duration wholeBody) throws IOException {
     HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
     if (c instanceof HttpsURLConnection https) {
       https.setSSLSocketFactory(tls.get());
     }
+    c.setRequestMethod(method);
     c.setInstanceFollowRedirects(false);
     c.setUseCaches(false);
     c.setConnectTimeout(millis(connectTimeout));
-    c.setReadTimeout(millis(stall.compareTo(responseTimeout) < 0 ? stall : responseTimeout));
+    c.setReadTimeout(millis(socketTimeout));
     c.setRequestProperty("Accept", "*/*");
-    headers.forEach(c::setRequestProperty);
+    headers.forEach((name, values) -> {
+      c.setRequestProperty(name, values.get(0));
+      values.stream().skip(1).forEach(v -> c.addRequestProperty(name, v));
+    });
+    if (content != null) {
+      c.setDoOutput(true);
+      c.setFixedLengthStreamingMode(content.length);
+    }
     try {
       try {
         c.connect();
@@ -72,6 +119,11 @@ public final class BlockingGet {
       }
       int status;
       try {
+        if (content != null) {
+          try (var out = c.getOutputStream()) {
+            out.write(content);
+          }
+        }
         status = c.getResponseCode();
       } catch (SocketTimeoutException e) {
         throw new HttpTimeoutException("request timed out");
@@ -86,13 +138,48 @@ public final class BlockingGet {
       fields.remove(null); // the status line
       HttpHeaders responseHeaders = HttpHeaders.of(fields, (name, value) -> true);
       BoundedBody.Limit applied = success ? limit : new BoundedBody.Limit(BoundedBody.ERROR_BODY, null);
+      long deadline = wholeBody == null ? 0 : System.nanoTime() + wholeBody.toNanos();
       Body body = new Body(c, raw == null ? InputStream.nullInputStream() : raw, source, attempt, applied, stall,
-          c.getContentLengthLong());
-      return new Response(uri, status, responseHeaders, body);
+          wholeBody, deadline, c.getContentLengthLong());
+      return new Response<>(uri, status, responseHeaders, body);
     } catch (IOException | RuntimeException e) {
       c.disconnect();
       throw e;
     }
+  }
+
+  /** A request body's bytes (a token form): the JDK's publishers of bytes and strings hand them over at once. */
+  private static byte[] collect(HttpRequest.BodyPublisher publisher) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+    publisher.subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+      @Override
+      public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+        subscription.request(Long.MAX_VALUE);
+      }
+
+      @Override
+      public void onNext(java.nio.ByteBuffer item) {
+        byte[] b = new byte[item.remaining()];
+        item.get(b);
+        out.writeBytes(b);
+      }
+
+      @Override
+      public void onError(Throwable throwable) {
+        done.completeExceptionally(throwable);
+      }
+
+      @Override
+      public void onComplete() {
+        done.complete(null);
+      }
+    });
+    if (!done.isDone()) {
+      throw new IllegalArgumentException("a request body that is not at hand: only small, in-memory bodies are sent this way");
+    }
+    done.join();
+    return out.toByteArray();
   }
 
   private static int millis(Duration d) {
@@ -107,6 +194,8 @@ public final class BlockingGet {
     private final String attempt;
     private final BoundedBody.Limit limit;
     private final Duration stall;
+    private final Duration wholeBody;
+    private final long deadline;
     private final long announced;
     private long received;
     private long windowStart = System.nanoTime();
@@ -116,13 +205,15 @@ public final class BlockingGet {
     private IOException failure;
 
     Body(HttpURLConnection connection, InputStream in, String source, String attempt, BoundedBody.Limit limit,
-        Duration stall, long announced) {
+        Duration stall, Duration wholeBody, long deadline, long announced) {
       this.connection = connection;
       this.in = in;
       this.source = source;
       this.attempt = attempt;
       this.limit = limit;
       this.stall = stall;
+      this.wholeBody = wholeBody;
+      this.deadline = deadline;
       this.announced = announced;
       if (announced > limit.bytes()) {
         failure = tooLarge("announced " + announced + " bytes, more than " + BoundedBody.size(limit.bytes()) + why());
@@ -184,6 +275,10 @@ public final class BlockingGet {
       }
       windowBytes += n;
       long now = System.nanoTime();
+      if (wholeBody != null && now - deadline >= 0) {
+        throw fail(new BodyLimitException(BodyLimitException.Kind.TOO_SLOW,
+            message(source + " did not finish its response within " + BoundedBody.duration(wholeBody))));
+      }
       if (now - windowStart >= stall.toNanos()) {
         if (windowBytes < BoundedBody.MIN_PROGRESS) {
           throw fail(new BodyLimitException(BodyLimitException.Kind.STALLED, message("only " + BoundedBody.size(windowBytes)
@@ -227,14 +322,14 @@ public final class BlockingGet {
     }
   }
 
-  private record Response(URI uri, int statusCode, HttpHeaders headers, InputStream body) implements HttpResponse<InputStream> {
+  private record Response<T>(URI uri, int statusCode, HttpHeaders headers, T body) implements HttpResponse<T> {
     @Override
     public HttpRequest request() {
       return HttpRequest.newBuilder(uri).build();
     }
 
     @Override
-    public Optional<HttpResponse<InputStream>> previousResponse() {
+    public Optional<HttpResponse<T>> previousResponse() {
       return Optional.empty();
     }
 

@@ -1,0 +1,96 @@
+package dev.berth.client.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.client.auth.TestServer;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Small requests on the calling thread ({@link Exchange#blocking()}, what a login uses) keep the
+ * limits the JDK client's {@link BoundedBody#send} keeps, against a server that misbehaves.
+ */
+@org.junit.jupiter.api.Timeout(60)
+class BlockingHttpTest {
+  private final Exchange exchange = Exchange.blocking();
+  private TestServer server;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private HttpRequest.Builder request(String path, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create("http://" + server.host() + path)).timeout(timeout);
+  }
+
+  @Test
+  void aSmallAnswerIsReadAndAnEndlessOneRefusedOrCut() throws Exception {
+    server = new TestServer((req, body) -> {
+      switch (req.path()) {
+        case "/ok" -> req.response().putHeader("X-Seen", req.method().name() + ":" + body).end("{\"token\":\"t\"}");
+        case "/endless-error" -> {
+          req.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"r\"");
+          Hostile.endless(req.response());
+        }
+        case "/announced" -> req.response().end("0123456789");
+        default -> Hostile.endless(req.response());
+      }
+    });
+    HttpResponse<byte[]> ok = exchange.send(request("/ok", Duration.ofSeconds(10)).GET().build(), 1024);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(new String(ok.body())).isEqualTo("{\"token\":\"t\"}");
+    assertThat(ok.headers().firstValue("x-seen")).hasValue("GET:");
+
+    HttpResponse<byte[]> posted = exchange.send(request("/ok", Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=a"))
+        .header("Content-Type", "application/x-www-form-urlencoded").build(), 1024);
+    assertThat(posted.headers().firstValue("X-Seen")).hasValue("POST:grant_type=password&username=a");
+
+    assertThatThrownBy(() -> exchange.send(request("/endless", Duration.ofSeconds(10)).build(), 1024))
+        .isInstanceOf(BodyLimitException.class)
+        .hasMessage(server.host() + " sent more than 1 KiB");
+    assertThatThrownBy(() -> exchange.send(request("/announced", Duration.ofSeconds(10)).build(), 4))
+        .isInstanceOf(BodyLimitException.class)
+        .hasMessage(server.host() + " announced 10 bytes, more than 4 bytes");
+    // an error's body is only there for its message: cut, not refused; its headers are all there
+    HttpResponse<byte[]> error = exchange.send(request("/endless-error", Duration.ofSeconds(10)).build(), 1024);
+    assertThat(error.statusCode()).isEqualTo(401);
+    assertThat(error.body()).hasSize((int) BoundedBody.ERROR_BODY);
+    assertThat(error.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"r\"");
+  }
+
+  @Test
+  void silenceTimesOutAndAnAnswerThatNeverEndsMeetsItsDeadline() throws Exception {
+    server = new TestServer((req, body) -> {
+      if (req.path().equals("/silent")) {
+        return; // no headers, ever
+      }
+      // 2 KiB every 50 ms: never a stall, never an end
+      var res = req.response().setChunked(true);
+      var vertx = io.vertx.core.Vertx.currentContext().owner();
+      vertx.setPeriodic(50, id -> {
+        if (res.closed()) {
+          vertx.cancelTimer(id);
+        } else {
+          res.write(io.vertx.core.buffer.Buffer.buffer(new byte[2048]));
+        }
+      });
+    });
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> exchange.send(request("/silent", Duration.ofMillis(300)).build(), 1 << 20))
+        .isInstanceOf(HttpTimeoutException.class);
+    assertThatThrownBy(() -> exchange.send(request("/slow", Duration.ofMillis(700)).build(), 100 << 20))
+        .isInstanceOfSatisfying(BodyLimitException.class, e -> assertThat(e.kind()).isEqualTo(BodyLimitException.Kind.TOO_SLOW))
+        .hasMessage(server.host() + " did not finish its response within 700 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+  }
+}
