@@ -15,8 +15,9 @@
 #   pull   `berth pull` into an empty store, `skopeo copy docker://… oci:DIR` into an empty
 #          directory, from one registry holding the image, after one unmeasured pull each
 #   heap   Berth runs with -Xmx256m (BERTH_JAVA_OPTS), so every run proves the bound; after the
-#          measured runs, one more push and pull (not timed) with jstat sampling the used heap every
-#          100 ms (S0U+S1U+EU+OU): jstat is a JVM too, and its start would be timed with Berth's
+#          measured runs, one more push and pull (not timed) with the JVM's GC log: the most heap in
+#          use is the larger of the highest "before" of any collection and what was in use at exit
+#          (sampling with jstat missed runs shorter than its own start-up)
 #
 # Runs alternate (Berth first, then skopeo first) and the table shows the median of --runs (3) and
 # every run. Both clients write durably (skopeo fsyncs each blob, Berth too). Secrets stay out of
@@ -71,9 +72,6 @@ trap 'echo "transfer-bench: interrupted" >&2; exit 130' INT TERM
 
 echo "transfer-bench: building berth if needed ($berth_cmd --help)..." >&2
 "$berth_cmd" --help > "$work/berth-build.log" 2>&1 || { cat "$work/berth-build.log" >&2; exit 1; }
-# shellcheck source=../scripts/find-jdk.sh
-. "$root/scripts/find-jdk.sh"; berth_find_jdk || true
-jstat="${JAVA_HOME:-}/bin/jstat"
 SECONDS=0
 ( sleep "$budget_seconds"; echo "transfer-bench: over the ${budget_seconds}s budget, stopping" >&2; kill -TERM $$ ) 2>/dev/null &
 watchdog=$!
@@ -196,22 +194,23 @@ berth_timed() {  # XDG_DATA_HOME, then berth's arguments
   python3 -c "print(f'{$end - $start:.2f}')"
 }
 
-# Runs Berth (the launcher execs java: $! is the JVM) with jstat sampling its used heap; not timed.
+# Runs Berth with a GC log; appends the most heap it had in use (MiB) to heaps; not timed.
 berth_heap() {  # XDG_DATA_HOME, then berth's arguments
-  local data=$1 pid sampler used
+  local data=$1 used
   shift
-  XDG_DATA_HOME="$data" "$berth_cmd" "$@" > "$work/berth-out" 2>&1 &
-  pid=$!
-  ( sleep 0.3; "$jstat" -gc "$pid" 100 2>/dev/null ) > "$work/jstat" &
-  sampler=$!
-  if ! wait "$pid"; then
+  rm -f "$work/gc.log" "$work/gc-exit.log"
+  if ! XDG_DATA_HOME="$data" BERTH_JAVA_OPTS="$BERTH_JAVA_OPTS -Xlog:gc:file=$work/gc.log -Xlog:gc+exit:file=$work/gc-exit.log" \
+      "$berth_cmd" "$@" > "$work/berth-out" 2>&1; then
     log "transfer-bench: berth $* failed:"; cat "$work/berth-out" >&2; exit 1
   fi
-  kill "$sampler" 2>/dev/null || true
-  wait "$sampler" 2>/dev/null || true
-  used=$(awk 'NR==1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-              col["EU"] && $1 ~ /^[0-9.]+$/ { u = $col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]; if (u > m) m = u }
-              END { printf "%.0f", m / 1024 }' "$work/jstat" 2>/dev/null || echo 0)
+  # "GC(3) Pause Young (Allocation Failure) 69M->47M(247M)": 69 was in use; at exit, each
+  # generation's "used NK" (serial: DefNew and Tenured; G1: one line for the heap)
+  used=$(cat "$work/gc.log" "$work/gc-exit.log" 2>/dev/null | python3 -c '
+import re, sys
+text = sys.stdin.read()
+before = [int(m) for m in re.findall(r"Pause.* (\d+)M->\d+M\(", text)]
+at_exit = sum(int(k) for k in re.findall(r"(?:DefNew|Tenured|garbage-first heap)\s+total \d+K, used (\d+)K", text)) / 1024
+print(round(max(before + [at_exit])))')
   echo "${used:-0}" >> "$work/heaps"
 }
 skopeo_timed() {  # skopeo copy arguments; prints seconds
@@ -267,18 +266,14 @@ for i in $(seq "$runs"); do
   fi
 done
 # the heap, in runs of their own
-if [ -x "$jstat" ]; then
-  log "heap of a pull and a push (not timed)..."
-  rm -rf "$work/berth-pull-store"
-  berth_heap "$work/berth-pull-store" pull "$host/bench/image:1"
-  pulled="$host/bench/image:1"
-  stop_registry
-  start_registry   # empty, on another port: the push uploads every blob, nothing to mount
-  XDG_DATA_HOME="$work/berth-pull-store" "$berth_cmd" tag "$pulled" "$host/bench/heap:1"
-  berth_heap "$work/berth-pull-store" push "$host/bench/heap:1"
-else
-  echo 0 >> "$work/heaps"
-fi
+log "heap of a pull and a push (not timed)..."
+rm -rf "$work/berth-pull-store"
+berth_heap "$work/berth-pull-store" pull "$host/bench/image:1"
+pulled="$host/bench/image:1"
+stop_registry
+start_registry   # empty, on another port: the push uploads every blob, nothing to mount
+XDG_DATA_HOME="$work/berth-pull-store" "$berth_cmd" tag "$pulled" "$host/bench/heap:1"
+berth_heap "$work/berth-pull-store" push "$host/bench/heap:1"
 stop_registry
 
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -297,4 +292,4 @@ printf '%-36s %10s %10s %12s\n' "median of $runs (seconds)" "skopeo" "berth" "sk
 row "push $image_mib MiB" "${berth_push[@]}" "${skopeo_push[@]}"
 row "pull $image_mib MiB" "${berth_pull[@]}" "${skopeo_pull[@]}"
 printf '%-36s %10s %10s\n' "client max used heap (MiB), -Xmx256m" "-" "$(sort -n "$work/heaps" | tail -n1)"
-echo "(the heap includes garbage not yet collected; every Berth run above ran with -Xmx256m)"
+echo "(the heap includes garbage not yet collected, from the GC log; every Berth run above ran with -Xmx256m)"

@@ -42,8 +42,9 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>One socket timeout serves the headers and each read. No redirect is followed, no proxy used,
  * no cache or cookie kept: as with Berth's {@code HttpClient}s, the caller decides where a request
- * goes and what it carries. A read blocks its thread; on a virtual thread (as transfers run) an
- * interrupt closes the socket and ends it.
+ * goes and what it carries. A read blocks its thread, which notices an interrupt when the read
+ * returns: a download being cancelled stops within one read while bytes flow, within the stall
+ * timeout when they do not.
  */
 public final class BlockingHttp {
   private BlockingHttp() {}
@@ -260,6 +261,10 @@ public final class BlockingHttp {
         String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
         throw fail(new BrokenConnectionException(
             message("the connection to " + source + " broke while reading the response: " + why), e));
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        // a blocked read does not see an interrupt (on a platform thread), but the next one does
+        throw fail(new InterruptedIOException(message("interrupted while reading the response of " + source)));
       }
       if (n < 0) {
         if (announced >= 0 && received < announced) {
