@@ -47,6 +47,9 @@ import javax.net.ssl.SSLSocketFactory;
  * timeout when they do not.
  */
 public final class BlockingHttp {
+  /** Credentials go where the caller puts them, never where {@code java.net.Authenticator} would. */
+  private static final java.net.Authenticator NO_ANSWERS = new java.net.Authenticator() { };
+
   private BlockingHttp() {}
 
   /**
@@ -99,6 +102,7 @@ public final class BlockingHttp {
       https.setSSLSocketFactory(tls.get());
     }
     c.setRequestMethod(method);
+    c.setAuthenticator(NO_ANSWERS); // a default one set in this JVM would answer a 401 with its passwords
     c.setInstanceFollowRedirects(false);
     c.setUseCaches(false);
     c.setConnectTimeout(millis(connectTimeout));

@@ -69,21 +69,32 @@ class BlockingHttpTest {
   }
 
   @Test
+  void aDefaultAuthenticatorInTheJvmNeverAnswersAChallenge() throws Exception {
+    server = new TestServer((req, body) -> req.response().setStatusCode(401)
+        .putHeader("WWW-Authenticate", "Basic realm=\"r\"").end());
+    java.net.Authenticator.setDefault(new java.net.Authenticator() {
+      @Override
+      protected java.net.PasswordAuthentication getPasswordAuthentication() {
+        return new java.net.PasswordAuthentication("alice", "s3cret".toCharArray());
+      }
+    });
+    try {
+      assertThat(exchange.send(request("/v2/", Duration.ofSeconds(10)).build(), 1024).statusCode()).isEqualTo(401);
+    } finally {
+      java.net.Authenticator.setDefault(null);
+    }
+    assertThat(server.seen).hasSize(1);
+    assertThat(server.seen.get(0).authorization()).isNull();
+  }
+
+  @Test
   void silenceTimesOutAndAnAnswerThatNeverEndsMeetsItsDeadline() throws Exception {
     server = new TestServer((req, body) -> {
       if (req.path().equals("/silent")) {
         return; // no headers, ever
       }
       // 2 KiB every 50 ms: never a stall, never an end
-      var res = req.response().setChunked(true);
-      var vertx = io.vertx.core.Vertx.currentContext().owner();
-      vertx.setPeriodic(50, id -> {
-        if (res.closed()) {
-          vertx.cancelTimer(id);
-        } else {
-          res.write(io.vertx.core.buffer.Buffer.buffer(new byte[2048]));
-        }
-      });
+      Hostile.drip(req.response(), 50, 2048);
     });
     long start = System.nanoTime();
     assertThatThrownBy(() -> exchange.send(request("/silent", Duration.ofMillis(300)).build(), 1 << 20))

@@ -100,15 +100,7 @@ class BoundedBodyTest {
   void aBodyReadIntoMemoryMustFinishWithinItsDeadline() throws Exception {
     // 2 KiB every 50 ms passes the stall check, but never ends
     server = new TestServer((req, body) -> {
-      var res = req.response().setChunked(true);
-      var vertx = io.vertx.core.Vertx.currentContext().owner();
-      vertx.setPeriodic(50, id -> {
-        if (res.closed()) {
-          vertx.cancelTimer(id);
-        } else {
-          res.write(io.vertx.core.buffer.Buffer.buffer(new byte[2048]));
-        }
-      });
+      Hostile.drip(req.response(), 50, 2048);
     });
     try (InputStream in = get(BoundedBody.Limit.NONE, Duration.ofMillis(300), Duration.ofMillis(700)).body()) {
       assertThatThrownBy(in::readAllBytes)

@@ -37,14 +37,20 @@ public final class Hostile {
 
   /** One byte every {@code periodMillis}, for ever (until the client hangs up). */
   public static void trickle(HttpServerResponse res, long periodMillis) {
+    drip(res, periodMillis, 1);
+  }
+
+  /** {@code bytes} every {@code periodMillis}, for ever: enough never to stall, never an end. */
+  public static void drip(HttpServerResponse res, long periodMillis, int bytes) {
     res.setChunked(true);
     res.writeHead();
     Vertx vertx = Vertx.currentContext().owner();
+    Buffer piece = Buffer.buffer(new byte[bytes]);
     vertx.setPeriodic(periodMillis, id -> {
       if (res.closed()) {
         vertx.cancelTimer(id);
       } else {
-        res.write("x");
+        res.write(piece);
       }
     });
   }
