@@ -209,9 +209,13 @@ berth_heap() {  # XDG_DATA_HOME, then berth's arguments
 import re, sys
 text = sys.stdin.read()
 before = [int(m) for m in re.findall(r"Pause.* (\d+)M->\d+M\(", text)]
-at_exit = sum(int(k) for k in re.findall(r"(?:DefNew|Tenured|garbage-first heap)\s+total \d+K, used (\d+)K", text)) / 1024
-print(round(max(before + [at_exit])))')
-  echo "${used:-0}" >> "$work/heaps"
+# serial: "DefNew total 78656K, used 66070K"; G1 (JDK 25): "garbage-first heap total reserved …, committed …, used …K"
+at_exit = [int(k) for k in re.findall(r"(?:DefNew|Tenured|garbage-first heap)\s+total [^\n]*?used (\d+)K", text)]
+if not before and not at_exit:
+    sys.exit("no heap figures in the GC log")
+print(round(max(before + [sum(at_exit) / 1024])))') || used=""
+  [ -n "$used" ] || { log "transfer-bench: the GC log of berth $* held no heap figures"; exit 1; }
+  echo "$used" >> "$work/heaps"
 }
 skopeo_timed() {  # skopeo copy arguments; prints seconds
   local start end

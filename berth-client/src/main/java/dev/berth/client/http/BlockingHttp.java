@@ -50,6 +50,15 @@ public final class BlockingHttp {
   /** Credentials go where the caller puts them, never where {@code java.net.Authenticator} would. */
   private static final java.net.Authenticator NO_ANSWERS = new java.net.Authenticator() { };
 
+  static {
+    // HttpURLConnection answers "WWW-Authenticate: Negotiate" from the user's Kerberos ticket cache
+    // without asking any Authenticator, unless GSS may use only a Subject's credentials (Berth
+    // never gives it one): a registry must not get a Kerberos ticket it was not given
+    if (System.getProperty("javax.security.auth.useSubjectCredsOnly") == null) {
+      System.setProperty("javax.security.auth.useSubjectCredsOnly", "true");
+    }
+  }
+
   private BlockingHttp() {}
 
   /**
@@ -139,9 +148,7 @@ public final class BlockingHttp {
       boolean success = status >= 200 && status < 300;
       // getInputStream throws for an error status; a redirect's body is an ordinary stream
       InputStream raw = status >= 400 ? c.getErrorStream() : c.getInputStream();
-      Map<String, List<String>> fields = new LinkedHashMap<>(c.getHeaderFields());
-      fields.remove(null); // the status line
-      HttpHeaders responseHeaders = HttpHeaders.of(fields, (name, value) -> true);
+      HttpHeaders responseHeaders = headers(c.getHeaderFields());
       BoundedBody.Limit applied = success ? limit : new BoundedBody.Limit(BoundedBody.ERROR_BODY, null);
       long deadline = wholeBody == null ? 0 : System.nanoTime() + wholeBody.toNanos();
       Body body = new Body(c, raw == null ? InputStream.nullInputStream() : raw, source, attempt, applied, stall,
@@ -151,6 +158,21 @@ public final class BlockingHttp {
       c.disconnect();
       throw e;
     }
+  }
+
+  /**
+   * The response's headers as the JDK's HTTP client gives them: one name however it was spelled
+   * ({@code X-Cache} and {@code x-cache} sent both are one header with both values; kept apart,
+   * {@link HttpHeaders#of} refuses them), the status line left out.
+   */
+  static HttpHeaders headers(Map<String, List<String>> fields) {
+    Map<String, List<String>> merged = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    fields.forEach((name, values) -> {
+      if (name != null) {
+        merged.computeIfAbsent(name, n -> new java.util.ArrayList<>()).addAll(values);
+      }
+    });
+    return HttpHeaders.of(merged, (name, value) -> true);
   }
 
   /** A request body's bytes (a token form): the JDK's publishers of bytes and strings hand them over at once. */

@@ -3,6 +3,7 @@ package dev.berth.client.registry;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.Authenticator;
 import dev.berth.client.http.BlobBody;
+import dev.berth.client.http.BrokenConnectionException;
 import dev.berth.client.image.Descriptor;
 import dev.berth.client.store.BlobWriter;
 import dev.berth.client.store.DigestMismatchException;
@@ -247,7 +248,7 @@ public final class RegistryClient {
               }
               writer.restart();
             }
-            copy(body, writer, progress);
+            copy(body, writer, progress, "pull blob " + digest + " from " + repository());
             return null;
           }));
           return writer.commit();
@@ -270,7 +271,7 @@ public final class RegistryClient {
   /** The socket reads up to 128 KiB at a time; below half a G1 region even with -Xmx256m. */
   private static final int COPY_BUFFER = 256 * 1024;
 
-  private static void copy(InputStream body, BlobWriter writer, BlobProgress progress) throws IOException {
+  private static void copy(InputStream body, BlobWriter writer, BlobProgress progress, String attempt) throws IOException {
     long reported = writer.written();
     byte[] buffer = new byte[COPY_BUFFER];
     int n;
@@ -280,6 +281,12 @@ public final class RegistryClient {
         reported = writer.written();
         progress.transferred(reported);
       }
+    }
+    if (writer.expectedSize() >= 0 && writer.written() < writer.expectedSize()) {
+      // the stream ended early without saying so (a connection cut inside the headers reads as an
+      // empty 200): resume where it broke off rather than fail the blob as short
+      throw new BrokenConnectionException("Tried to " + attempt + " but failed because: the response ended after "
+          + writer.written() + " of " + writer.expectedSize() + " bytes", null);
     }
     progress.transferred(writer.written());
   }

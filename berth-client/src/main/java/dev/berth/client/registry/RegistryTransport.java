@@ -169,8 +169,12 @@ public final class RegistryTransport {
         drain(response);
         throw new IOException("Tried to " + call.attempt() + " but failed because: too many redirects");
       }
-      URI next = RegistryCall.location(response, call.attempt());
-      drain(response);
+      URI next;
+      try {
+        next = RegistryCall.location(response, call.attempt());
+      } finally {
+        drain(response); // also when the Location is missing or invalid: the connection is let go
+      }
       // credentials belong to the registry's origin only; storage URLs carry their own signature
       String auth = sameOrigin(next, call.uri()) ? sent : null;
       response = send(new Redirected<>(call), next, auth);

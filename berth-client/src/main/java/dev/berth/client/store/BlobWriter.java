@@ -45,6 +45,11 @@ public final class BlobWriter implements AutoCloseable {
     return expected;
   }
 
+  /** The size the blob must have, or -1 when not known. */
+  public long expectedSize() {
+    return expectedSize;
+  }
+
   /** Bytes received so far: where a resumed download starts. */
   public long written() {
     return written;

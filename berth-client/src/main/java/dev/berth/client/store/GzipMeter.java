@@ -1,6 +1,7 @@
 package dev.berth.client.store;
 
 import java.util.OptionalLong;
+import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -11,8 +12,8 @@ import java.util.zip.Inflater;
  * another: for 1 GiB, most of a second after the download.
  *
  * <p>It reads what {@code GZIPInputStream} reads: members one after another, each a header, a
- * deflate stream and a trailer whose length must match; bytes after a member that do not start a
- * valid header end the stream and are ignored. Anything it cannot follow (not gzip, corrupt data,
+ * deflate stream and a trailer whose CRC-32 and length must match (and a header CRC, when there
+ * is one); bytes after a member that do not start a valid header end the stream and are ignored. Anything it cannot follow (not gzip, corrupt data,
  * a header over 1 MiB) makes it give up: {@link #unpackedSize()} is then empty and the size is
  * measured the old way, which reports the error.
  */
@@ -27,6 +28,8 @@ final class GzipMeter implements AutoCloseable {
   private enum State { HEADER, DEFLATE, TRAILER, IGNORING, FAILED }
 
   private final Inflater inflater = new Inflater(true);
+  /** Of this member's unpacked bytes, checked against its trailer as GZIPInputStream checks it. */
+  private final CRC32 crc = new CRC32();
   private final byte[] discard = new byte[64 * 1024];
   /** Header or trailer bytes received so far. */
   private byte[] pending = new byte[64];
@@ -89,6 +92,7 @@ final class GzipMeter implements AutoCloseable {
     int beyond = pendingLength - length; // bytes just kept that belong to the deflate stream
     pendingLength = 0;
     inflater.reset();
+    crc.reset();
     member = 0;
     state = State.DEFLATE;
     return take - beyond;
@@ -128,6 +132,14 @@ final class GzipMeter implements AutoCloseable {
       }
     }
     if ((flags & FHCRC) != 0) {
+      if (n < pos + 2) {
+        return INCOMPLETE;
+      }
+      CRC32 header = new CRC32();
+      header.update(p, 0, pos);
+      if ((header.getValue() & 0xffff) != ((p[pos] & 0xff) | (p[pos + 1] & 0xff) << 8)) {
+        return INVALID;
+      }
       pos += 2;
     }
     return n >= pos ? pos : INCOMPLETE;
@@ -138,6 +150,7 @@ final class GzipMeter implements AutoCloseable {
     try {
       while (true) {
         int k = inflater.inflate(discard);
+        crc.update(discard, 0, k);
         member += k;
         total += k;
         if (inflater.finished()) {
@@ -161,8 +174,7 @@ final class GzipMeter implements AutoCloseable {
     int take = Math.min(len, 8 - pendingLength);
     keep(b, off, take);
     if (pendingLength == 8) {
-      long isize = (pending[4] & 0xffL) | (pending[5] & 0xffL) << 8 | (pending[6] & 0xffL) << 16 | (pending[7] & 0xffL) << 24;
-      if (isize != (member & 0xffffffffL)) {
+      if (littleEndian32(pending, 0) != crc.getValue() || littleEndian32(pending, 4) != (member & 0xffffffffL)) {
         state = State.FAILED;
         return len;
       }
@@ -171,6 +183,10 @@ final class GzipMeter implements AutoCloseable {
       state = State.HEADER;
     }
     return take;
+  }
+
+  private static long littleEndian32(byte[] b, int at) {
+    return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
   }
 
   private void keep(byte[] b, int off, int len) {

@@ -69,6 +69,16 @@ class BlockingHttpTest {
   }
 
   @Test
+  void aHeaderSentInTwoSpellingsIsOneHeaderWithBothValues() throws Exception {
+    server = new TestServer((req, body) -> {
+      req.response().headers().add("X-Cache", "a").add("x-cache", "b");
+      req.response().end("{}");
+    });
+    HttpResponse<byte[]> r = exchange.send(request("/", Duration.ofSeconds(10)).build(), 1024);
+    assertThat(r.headers().allValues("x-CACHE")).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
   void aDefaultAuthenticatorInTheJvmNeverAnswersAChallenge() throws Exception {
     server = new TestServer((req, body) -> req.response().setStatusCode(401)
         .putHeader("WWW-Authenticate", "Basic realm=\"r\"").end());

@@ -1,6 +1,7 @@
 package dev.berth.client.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,6 +52,18 @@ class GzipMeterTest {
     byte[] corrupt = gz.clone();
     corrupt[gz.length - 2] ^= 1; // the length in the trailer
     assertThat(feed(corrupt, 64)).isEmpty();
+    byte[] badCrc = gz.clone();
+    badCrc[gz.length - 8] ^= 1; // the CRC-32 in the trailer: GZIPInputStream refuses it too
+    assertThatThrownBy(() -> reference(badCrc)).isInstanceOf(java.util.zip.ZipException.class);
+    assertThat(feed(badCrc, 64)).isEmpty();
+    byte[] badHeaderCrc = withHeaderFields("x".getBytes(StandardCharsets.UTF_8));
+    int hcrc = badHeaderCrc.length - (gzip("x".getBytes(StandardCharsets.UTF_8)).length - 10) - 2;
+    badHeaderCrc[hcrc] ^= 1;
+    assertThatThrownBy(() -> reference(badHeaderCrc)).isInstanceOf(java.util.zip.ZipException.class);
+    assertThat(feed(badHeaderCrc, 7)).isEmpty();
+    // a second member whose header CRC is wrong ends the stream there, for both
+    byte[] second = concat(gzip("one".getBytes(StandardCharsets.UTF_8)), badHeaderCrc);
+    assertThat(feed(second, 5)).hasValue(reference(second));
     byte[] garbled = gz.clone();
     for (int i = 12; i < 40; i++) {
       garbled[i] = (byte) 0xff;
