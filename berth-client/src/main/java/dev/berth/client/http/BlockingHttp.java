@@ -40,11 +40,14 @@ import javax.net.ssl.SSLSocketFactory;
  * least {@link BoundedBody#MIN_PROGRESS} must arrive per stall timeout; a body that ends before its
  * {@code Content-Length} is a broken connection (so a download resumes), not a short blob.
  *
- * <p>One socket timeout serves the headers and each read. No redirect is followed, no proxy used,
- * no cache or cookie kept: as with Berth's {@code HttpClient}s, the caller decides where a request
- * goes and what it carries. A read blocks its thread, which notices an interrupt when the read
+ * <p>One socket timeout serves the headers and each read; the headers as a whole must also come
+ * within the response timeout (a {@link Watchdog} ends a request whose headers trickle, or whose
+ * thread is interrupted while it waits for them). No redirect is followed, no proxy used, no cache
+ * or cookie kept: as with Berth's {@code HttpClient}s, the caller decides where a request goes and
+ * what it carries. A body's read blocks its thread, which notices an interrupt when the read
  * returns: a download being cancelled stops within one read while bytes flow, within the stall
- * timeout when they do not.
+ * timeout when they do not (a body being read cannot be closed from another thread: the close
+ * waits for the read).
  */
 public final class BlockingHttp {
   /** Credentials go where the caller puts them, never where {@code java.net.Authenticator} would. */
@@ -74,8 +77,7 @@ public final class BlockingHttp {
       Duration stall) throws IOException {
     Map<String, List<String>> all = new LinkedHashMap<>();
     headers.forEach((name, value) -> all.put(name, List.of(value)));
-    Duration socketTimeout = stall.compareTo(responseTimeout) < 0 ? stall : responseTimeout;
-    return exchange("GET", uri, all, null, tls, connectTimeout, socketTimeout, source, attempt, limit, stall, null);
+    return exchange("GET", uri, all, null, tls, connectTimeout, responseTimeout, source, attempt, limit, stall, null);
   }
 
   /**
@@ -103,9 +105,17 @@ public final class BlockingHttp {
     return new Response<>(response.uri(), response.statusCode(), response.headers(), body);
   }
 
+  /**
+   * @param responseTimeout from the request to the end of its headers (after the connection is made)
+   * @param stall the window in which {@link BoundedBody#MIN_PROGRESS} of the body must arrive
+   * @param wholeBody the longest time from the headers to the body's end, or null for none
+   */
   private static HttpResponse<InputStream> exchange(String method, URI uri, Map<String, List<String>> headers,
-      byte[] content, Supplier<SSLSocketFactory> tls, Duration connectTimeout, Duration socketTimeout, String source,
+      byte[] content, Supplier<SSLSocketFactory> tls, Duration connectTimeout, Duration responseTimeout, String source,
       String attempt, BoundedBody.Limit limit, Duration stall, Duration wholeBody) throws IOException {
+    // one socket timeout serves the headers and each read of the body (HttpURLConnection applies
+    // what was set before the request): the body's stall timeout, or the response timeout if shorter
+    Duration socketTimeout = stall.compareTo(responseTimeout) < 0 ? stall : responseTimeout;
     HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
     if (c instanceof HttpsURLConnection https) {
       https.setSSLSocketFactory(tls.get());
@@ -125,12 +135,14 @@ public final class BlockingHttp {
       c.setDoOutput(true);
       c.setFixedLengthStreamingMode(content.length);
     }
+    Watched watched = new Watched(c, Thread.currentThread());
     try {
       try {
         c.connect();
       } catch (SocketTimeoutException e) {
         throw new HttpConnectTimeoutException("connect timed out");
       }
+      watched.headersBy(System.nanoTime() + responseTimeout.toNanos());
       int status;
       try {
         if (content != null) {
@@ -141,6 +153,12 @@ public final class BlockingHttp {
         status = c.getResponseCode();
       } catch (SocketTimeoutException e) {
         throw new HttpTimeoutException("request timed out");
+      } catch (IOException e) {
+        throw watched.fired() != null ? watched.headerFailure(source) : e;
+      }
+      watched.done(); // from here on only this thread touches the connection
+      if (watched.fired() != null) {
+        throw watched.headerFailure(source); // a disconnect mid-headers can read as a whole 200
       }
       if (status < 0) {
         throw new IOException("not an HTTP response from " + source);
@@ -155,8 +173,108 @@ public final class BlockingHttp {
           wholeBody, deadline, c.getContentLengthLong());
       return new Response<>(uri, status, responseHeaders, body);
     } catch (IOException | RuntimeException e) {
+      watched.done();
       c.disconnect();
       throw e;
+    }
+  }
+
+  /**
+   * Bounds the wait for a response's headers as a whole: a socket timeout bounds one read, so
+   * headers sent a byte at a time would go on for ever, and a thread blocked waiting for them does
+   * not see an interrupt. One daemon thread looks at every request waiting for its headers each
+   * {@link #PERIOD_MILLIS} and disconnects those past their deadline or whose thread was
+   * interrupted; the blocked call then returns or throws, and the caller says why. (It cannot do
+   * the same for a body: closing a connection whose body is being read waits for that read.)
+   */
+  private static final class Watchdog {
+    static final long PERIOD_MILLIS = 50;
+    private static final java.util.Set<Watched> WAITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static boolean started;
+
+    static void watch(Watched w) {
+      WAITING.add(w);
+      start();
+    }
+
+    static void forget(Watched w) {
+      WAITING.remove(w);
+    }
+
+    private static synchronized void start() {
+      if (!started) {
+        // parked between rounds, never in native code: the JVM's exit does not wait for it
+        Thread t = new Thread(Watchdog::run, "berth-http-watchdog");
+        t.setDaemon(true);
+        t.start();
+        started = true;
+      }
+    }
+
+    private static void run() {
+      while (true) {
+        java.util.concurrent.locks.LockSupport.parkNanos(PERIOD_MILLIS * 1_000_000);
+        long now = System.nanoTime();
+        for (Watched w : WAITING) {
+          w.check(now);
+        }
+      }
+    }
+  }
+
+  /** A request waiting for its headers, as the watchdog sees it. */
+  private static final class Watched {
+    enum Reason { TIMEOUT, INTERRUPT }
+
+    private final HttpURLConnection connection;
+    private final Thread caller;
+    private volatile long deadline;
+    private volatile boolean limited;
+    private volatile Reason fired;
+    private boolean done;
+
+    Watched(HttpURLConnection connection, Thread caller) {
+      this.connection = connection;
+      this.caller = caller;
+      Watchdog.watch(this);
+    }
+
+    /** The connection is made: the headers must come by then. */
+    void headersBy(long deadlineNanos) {
+      deadline = deadlineNanos;
+      limited = true;
+    }
+
+    Reason fired() {
+      return fired;
+    }
+
+    /** The headers came (or the request failed): after this the watchdog never touches the connection. */
+    synchronized void done() {
+      done = true;
+      Watchdog.forget(this);
+    }
+
+    synchronized void check(long now) {
+      if (done || fired != null) {
+        return;
+      }
+      if (caller.isInterrupted()) {
+        fire(Reason.INTERRUPT);
+      } else if (limited && now - deadline >= 0) {
+        fire(Reason.TIMEOUT);
+      }
+    }
+
+    private void fire(Reason reason) {
+      fired = reason;
+      connection.disconnect(); // no body is being read yet: this closes the socket at once
+    }
+
+    IOException headerFailure(String source) {
+      return fired == Reason.INTERRUPT
+          ? new InterruptedIOException("interrupted while waiting for " + source)
+          : new HttpTimeoutException("request timed out");
     }
   }
 

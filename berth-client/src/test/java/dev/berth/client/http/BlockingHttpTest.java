@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.client.auth.TestServer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -66,6 +67,34 @@ class BlockingHttpTest {
     assertThat(error.statusCode()).isEqualTo(401);
     assertThat(error.body()).hasSize((int) BoundedBody.ERROR_BODY);
     assertThat(error.headers().allValues("WWW-Authenticate")).containsExactly("Bearer realm=\"r\"");
+  }
+
+  @Test
+  void headersSentAByteAtATimeMeetTheResponseTimeout() throws Exception {
+    // each byte comes well within any socket timeout; only a deadline for the whole headers ends it
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread.ofPlatform().daemon().start(() -> {
+        try (java.net.Socket s = listener.accept()) {
+          for (byte b : "HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+            s.getOutputStream().write(b);
+            s.getOutputStream().flush();
+            Thread.sleep(100);
+          }
+          while (true) {
+            s.getOutputStream().write('x');
+            s.getOutputStream().flush();
+            Thread.sleep(100);
+          }
+        } catch (IOException | InterruptedException e) {
+          // the client hung up
+        }
+      });
+      long start = System.nanoTime();
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/v2/"))
+          .timeout(Duration.ofMillis(800)).build();
+      assertThatThrownBy(() -> exchange.send(request, 1024)).isInstanceOf(HttpTimeoutException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
   }
 
   @Test
