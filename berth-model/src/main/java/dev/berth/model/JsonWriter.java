@@ -29,8 +29,9 @@ public final class JsonWriter {
    * newline; unlike {@link #write}, members whose value is null are kept (a file read and written
    * back keeps every key it had). Strings are escaped as {@link #write} escapes them, but characters
    * beyond the BMP are written as they are (as docker and Jackson's text writer do); a
-   * {@link java.math.BigDecimal} (what {@link JsonReader#parseExact} reads a decimal as) is
-   * written as it was read.
+   * {@link java.math.BigDecimal} (what {@link JsonReader#parseExact} reads a decimal as) keeps its
+   * digits and scale ({@code 1.10} stays {@code 1.10}; {@code 1e5} comes out as {@code 1E+5}, as
+   * Jackson wrote it).
    */
   public static String writeIndented(Object value) {
     StringBuilder b = new StringBuilder(256);

@@ -56,7 +56,9 @@ final class Parallel {
         } catch (ExecutionException e) {
           pool.shutdownNow();
           // let the interrupted ones clean up (their temporary files) before the caller, often a
-          // command about to exit, goes on
+          // command about to exit, goes on. A download stops at its next read; one waiting on a
+          // silent connection only at the stall timeout, maybe after this wait (its temporary file
+          // is then left in the store's .tmp, as after a crash)
           pool.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
           Throwable cause = e.getCause();
           if (cause instanceof IOException io) {
