@@ -35,11 +35,36 @@ public final class JsonWriter {
    */
   public static String writeIndented(Object value) {
     StringBuilder b = new StringBuilder(256);
-    indented(b, value, 0);
+    layout(b, value, "\t", (out, scalar) -> {
+      if (scalar instanceof String text) {
+        quote(out, text, true);
+      } else if (scalar instanceof java.math.BigDecimal d) {
+        out.append(d);
+      } else {
+        append(out, scalar);
+      }
+    });
     return b.toString();
   }
 
-  private static void indented(StringBuilder b, Object value, int depth) {
+  /** Writes the scalars of a document: strings (keys too), numbers, booleans and null. */
+  @FunctionalInterface
+  public interface Scalars {
+    void write(StringBuilder b, Object scalar);
+  }
+
+  /**
+   * Objects and arrays laid out as Go's {@code json.Marshal} ({@code indent} null) or
+   * {@code json.MarshalIndent(v, "", indent)} lay them out: members in the map's order, null
+   * members kept, {@code "key": value} one per line when indented, {@code {}} and {@code []} for
+   * empty ones; {@code scalars} writes everything else (how strings are escaped differs between
+   * docker's Go output and the files Jackson wrote).
+   */
+  public static void layout(StringBuilder b, Object value, String indent, Scalars scalars) {
+    layout(b, value, indent, 0, scalars);
+  }
+
+  private static void layout(StringBuilder b, Object value, String indent, int depth, Scalars scalars) {
     if (value instanceof Map<?, ?> map) {
       if (map.isEmpty()) {
         b.append("{}");
@@ -48,15 +73,16 @@ public final class JsonWriter {
       b.append('{');
       boolean first = true;
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        b.append(first ? "\n" : ",\n");
+        if (!first) {
+          b.append(',');
+        }
         first = false;
-        tabs(b, depth + 1);
-        quote(b, String.valueOf(e.getKey()), true);
-        b.append(": ");
-        indented(b, e.getValue(), depth + 1);
+        newline(b, indent, depth + 1);
+        scalars.write(b, String.valueOf(e.getKey()));
+        b.append(indent == null ? ":" : ": ");
+        layout(b, e.getValue(), indent, depth + 1, scalars);
       }
-      b.append('\n');
-      tabs(b, depth);
+      newline(b, indent, depth);
       b.append('}');
     } else if (value instanceof Collection<?> list) {
       if (list.isEmpty()) {
@@ -66,26 +92,26 @@ public final class JsonWriter {
       b.append('[');
       boolean first = true;
       for (Object item : list) {
-        b.append(first ? "\n" : ",\n");
+        if (!first) {
+          b.append(',');
+        }
         first = false;
-        tabs(b, depth + 1);
-        indented(b, item, depth + 1);
+        newline(b, indent, depth + 1);
+        layout(b, item, indent, depth + 1, scalars);
       }
-      b.append('\n');
-      tabs(b, depth);
+      newline(b, indent, depth);
       b.append(']');
-    } else if (value instanceof java.math.BigDecimal d) {
-      b.append(d);
-    } else if (value instanceof String text) {
-      quote(b, text, true);
     } else {
-      append(b, value);
+      scalars.write(b, value);
     }
   }
 
-  private static void tabs(StringBuilder b, int n) {
-    for (int i = 0; i < n; i++) {
-      b.append('\t');
+  private static void newline(StringBuilder b, String indent, int depth) {
+    if (indent != null) {
+      b.append('\n');
+      for (int i = 0; i < depth; i++) {
+        b.append(indent);
+      }
     }
   }
 

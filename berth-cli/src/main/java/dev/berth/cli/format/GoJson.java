@@ -1,7 +1,6 @@
 package dev.berth.cli.format;
 
-import java.util.Collection;
-import java.util.Map;
+import dev.berth.model.JsonWriter;
 
 /**
  * JSON as Go's {@code encoding/json} writes it, which docker's {@code --format json} and
@@ -13,14 +12,14 @@ public final class GoJson {
 
   public static String compact(Object value) {
     StringBuilder b = new StringBuilder();
-    write(b, value, null, 0);
+    JsonWriter.layout(b, value, null, GoJson::scalar);
     return b.toString();
   }
 
   /** Indented with {@code indent} per level ({@code "    "} for inspect, a tab for manifests). */
   public static String indent(Object value, String indent) {
     StringBuilder b = new StringBuilder();
-    write(b, value, indent, 0);
+    JsonWriter.layout(b, value, indent, GoJson::scalar);
     return b.toString();
   }
 
@@ -82,7 +81,8 @@ public final class GoJson {
     return b.toString();
   }
 
-  private static void write(StringBuilder b, Object value, String indent, int depth) {
+  /** A scalar as Go writes it: {@code <}, {@code >} and {@code &} escaped, whole floats without a fraction. */
+  private static void scalar(StringBuilder b, Object value) {
     if (value == null) {
       b.append("null");
     } else if (value instanceof String s) {
@@ -93,42 +93,6 @@ public final class GoJson {
     } else if (value instanceof Number n) {
       double d = n.doubleValue();
       b.append(d == Math.rint(d) && Math.abs(d) < 1e21 ? Long.toString((long) d) : Double.toString(d));
-    } else if (value instanceof Map<?, ?> map) {
-      if (map.isEmpty()) {
-        b.append("{}");
-        return;
-      }
-      b.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (!first) {
-          b.append(',');
-        }
-        first = false;
-        newline(b, indent, depth + 1);
-        quote(b, String.valueOf(e.getKey()));
-        b.append(indent == null ? ":" : ": ");
-        write(b, e.getValue(), indent, depth + 1);
-      }
-      newline(b, indent, depth);
-      b.append('}');
-    } else if (value instanceof Collection<?> list) {
-      if (list.isEmpty()) {
-        b.append("[]");
-        return;
-      }
-      b.append('[');
-      boolean first = true;
-      for (Object item : list) {
-        if (!first) {
-          b.append(',');
-        }
-        first = false;
-        newline(b, indent, depth + 1);
-        write(b, item, indent, depth + 1);
-      }
-      newline(b, indent, depth);
-      b.append(']');
     } else {
       quote(b, value.toString());
     }
