@@ -19,7 +19,7 @@ public final class JsonWriter {
 
   public static byte[] write(Object value) {
     StringBuilder b = new StringBuilder(256);
-    append(b, value);
+    layout(b, value, null, 0, true, JsonWriter::scalar); // as Jackson: a member without a value is left out
     return b.toString().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -41,7 +41,7 @@ public final class JsonWriter {
       } else if (scalar instanceof java.math.BigDecimal d) {
         out.append(d);
       } else {
-        append(out, scalar);
+        scalar(out, scalar);
       }
     });
     return b.toString();
@@ -61,10 +61,10 @@ public final class JsonWriter {
    * docker's Go output and the files Jackson wrote).
    */
   public static void layout(StringBuilder b, Object value, String indent, Scalars scalars) {
-    layout(b, value, indent, 0, scalars);
+    layout(b, value, indent, 0, false, scalars);
   }
 
-  private static void layout(StringBuilder b, Object value, String indent, int depth, Scalars scalars) {
+  private static void layout(StringBuilder b, Object value, String indent, int depth, boolean skipNulls, Scalars scalars) {
     if (value instanceof Map<?, ?> map) {
       if (map.isEmpty()) {
         b.append("{}");
@@ -73,6 +73,9 @@ public final class JsonWriter {
       b.append('{');
       boolean first = true;
       for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (skipNulls && e.getValue() == null) {
+          continue;
+        }
         if (!first) {
           b.append(',');
         }
@@ -80,7 +83,7 @@ public final class JsonWriter {
         newline(b, indent, depth + 1);
         scalars.write(b, String.valueOf(e.getKey()));
         b.append(indent == null ? ":" : ": ");
-        layout(b, e.getValue(), indent, depth + 1, scalars);
+        layout(b, e.getValue(), indent, depth + 1, skipNulls, scalars);
       }
       newline(b, indent, depth);
       b.append('}');
@@ -97,7 +100,7 @@ public final class JsonWriter {
         }
         first = false;
         newline(b, indent, depth + 1);
-        layout(b, item, indent, depth + 1, scalars);
+        layout(b, item, indent, depth + 1, skipNulls, scalars);
       }
       newline(b, indent, depth);
       b.append(']');
@@ -115,7 +118,8 @@ public final class JsonWriter {
     }
   }
 
-  private static void append(StringBuilder b, Object value) {
+  /** A scalar as Jackson writes it in a manifest (the bytes a digest names). */
+  private static void scalar(StringBuilder b, Object value) {
     if (value == null) {
       b.append("null");
     } else if (value instanceof String s) {
@@ -125,33 +129,6 @@ public final class JsonWriter {
       b.append(value);
     } else if (value instanceof Double || value instanceof Float) {
       b.append(value);
-    } else if (value instanceof Map<?, ?> map) {
-      b.append('{');
-      boolean first = true;
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        if (e.getValue() == null) {
-          continue; // as Jackson: a member without a value is left out
-        }
-        if (!first) {
-          b.append(',');
-        }
-        first = false;
-        quote(b, String.valueOf(e.getKey()));
-        b.append(':');
-        append(b, e.getValue());
-      }
-      b.append('}');
-    } else if (value instanceof Collection<?> list) {
-      b.append('[');
-      boolean first = true;
-      for (Object item : list) {
-        if (!first) {
-          b.append(',');
-        }
-        first = false;
-        append(b, item);
-      }
-      b.append(']');
     } else {
       throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
     }
