@@ -76,19 +76,14 @@ SECONDS=0
 ( sleep "$budget_seconds"; echo "transfer-bench: over the ${budget_seconds}s budget, stopping" >&2; kill -TERM $$ ) 2>/dev/null &
 watchdog=$!
 
-log() { printf '[%3ds] %s\n' "$SECONDS" "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# shellcheck source=registries.sh
+. "$root/bench/registries.sh"   # log, free_port, make_users, start_berth, start_upload, with_digest
 now() { date +%s.%N; }
 
 # --- users and credentials (never in argv) ---
-user=bench
-password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
-printf '%s' "$password" | htpasswd -B -i -c "$work/htpasswd" "$user" 2>/dev/null
-umask 077
-printf 'user = "%s:%s"\n' "$user" "$password" > "$work/curl-auth"
-auth=$(printf '%s:%s' "$user" "$password" | base64 -w0)
+make_users
+auth=${auth_header#Basic }
 mkdir -p "$work/docker" "$work/skopeo-home"
-umask 022
 write_auth() {  # host: the same credentials for Berth (config.json) and skopeo (authfile), 0600
   ( umask 077
     printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$1" "$auth" > "$work/docker/config.json"
@@ -148,37 +143,19 @@ sync
 
 # --- registries ---
 server_pid=""
-start_registry() {  # sets host and server_pid: a fresh berth serve, warmed up
-  local port dir
-  port=$(free_port)
-  dir="$work/registry-$port"
-  mkdir -p "$dir"
-  BERTH_JAVA_OPTS="" "$berth_cmd" serve --listen "127.0.0.1:$port" --storage "$dir/storage" --htpasswd "$work/htpasswd" \
-    --auth basic > "$dir/log" 2>&1 &
-  server_pid=$!
-  pids+=("$server_pid")
-  host="127.0.0.1:$port"
-  local deadline=$((SECONDS + 60))
-  until [ "$(curl -s -o /dev/null -w '%{http_code}' -K "$work/curl-auth" "http://$host/v2/" || true)" = 200 ]; do
-    if [ $SECONDS -ge $deadline ] || ! kill -0 "$server_pid" 2>/dev/null; then
-      log "transfer-bench: berth serve did not come up; its log:"; tail -n 15 "$dir/log" >&2; exit 1
-    fi
-    sleep 0.2
-  done
+start_registry() {  # sets host, base and server_pid: a fresh berth serve (empty storage, new port), warmed up
+  BERTH_JAVA_OPTS="" start_berth --auth basic
+  host=${base#http://}
   # warm-up, not measured: a cold JVM would be measuring its JIT, for whichever client came first
-  local location
-  location=$(curl -s -o /dev/null -D - -X POST -K "$work/curl-auth" "http://$host/v2/warm/up/blobs/uploads/" \
-    | tr -d '\r' | sed -n 's/^[Ll]ocation: *//p' | head -n1)
-  case "$location" in http*) ;; *) location="http://$host$location" ;; esac
   curl -s -o /dev/null -K "$work/curl-auth" -X PUT -H 'Expect:' -H 'Content-Type: application/octet-stream' \
-    -T "$work/warm" "$location?digest=$warm_digest"
-  curl -s -o /dev/null -K "$work/curl-auth" "http://$host/v2/warm/up/blobs/$warm_digest"
+    -T "$work/warm" "$(with_digest "$(start_upload warm/up)" "$warm_digest")"
+  curl -s -o /dev/null -K "$work/curl-auth" "$base/v2/warm/up/blobs/$warm_digest"
   write_auth "$host"
 }
 stop_registry() {
   kill -9 "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
-  rm -rf "$work/registry-${host#*:}"
+  rm -rf "$work/berth"
   sync
 }
 

@@ -9,10 +9,8 @@ import dev.berth.credentials.DockerCredentials;
 import dev.berth.credentials.FileCredentialStore;
 import dev.berth.credentials.RegistryHosts;
 import dev.berth.credentials.vault.Vault;
-import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -84,9 +82,10 @@ final class LoginCommand {
 
     RegistryEndpoint endpoint = RegistryEndpoint.forHost(host);
     Optional<Credentials> stored;
+    DockerCredentials.Target planned = null; // where the login goes, when known before the registry is asked
     if (!username.isEmpty() && password != null && !password.isEmpty()) {
       // as docker: a login given in full does not read the stored one
-      prepareStore(key, credentials);
+      planned = prepareStore(key, credentials);
       stored = Optional.empty();
     } else {
       stored = stored(key, credentials); // also reports an unreadable config before any prompt
@@ -115,7 +114,8 @@ final class LoginCommand {
     }
     // as docker: a registry that issues a refresh token gets that kept instead of the password,
     // so the login can be revoked there (berth logout does) and no password sits on disk
-    store(key, identityToken.map(t -> new Credentials(FileCredentialStore.TOKEN_USER, t)).orElse(login), credentials);
+    store(key, identityToken.map(t -> new Credentials(FileCredentialStore.TOKEN_USER, t)).orElse(login), credentials,
+        planned);
     context.out().println("Login Succeeded");
     return 0;
   }
@@ -170,16 +170,20 @@ final class LoginCommand {
   /**
    * Reports an unreadable config.json before the registry is asked, and when the login will go to
    * Berth's encrypted store, readies its cryptography while the registry answers.
+   *
+   * @return where the login will go, or null when that is to be worked out (and said) when it is stored
    */
-  private void prepareStore(String key, DockerCredentials credentials) {
+  private DockerCredentials.Target prepareStore(String key, DockerCredentials credentials) {
     try {
-      if (credentials.plan(key, store).kind() == DockerCredentials.Kind.BERTH) {
+      DockerCredentials.Target target = credentials.plan(key, store);
+      if (target.kind() == DockerCredentials.Kind.BERTH) {
         Vault.prepareCrypto();
       }
+      return target;
     } catch (ConfigFileException e) {
       throw new UserError(e.getMessage());
     } catch (IOException e) {
-      // a store docker would not honour: said when the login is stored, as before
+      return null; // a store docker would not honour: said when the login is stored, as before
     }
   }
 
@@ -192,9 +196,9 @@ final class LoginCommand {
   }
 
 
-  private void store(String key, Credentials login, DockerCredentials credentials) {
+  private void store(String key, Credentials login, DockerCredentials credentials, DockerCredentials.Target planned) {
     try {
-      new LoginStorage(context, credentials).store(key, login, store);
+      new LoginStorage(context, credentials).store(key, login, store, planned);
     } catch (IOException e) {
       throw new UserError("error saving credentials: " + e.getMessage());
     }

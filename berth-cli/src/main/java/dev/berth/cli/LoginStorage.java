@@ -21,14 +21,20 @@ final class LoginStorage {
     this.credentials = credentials;
   }
 
-  DockerCredentials.Target store(String key, Credentials login, String requested) throws IOException {
-    DockerCredentials.Target planned = credentials.plan(key, requested);
-    boolean wantsBerth = planned.kind() == DockerCredentials.Kind.BERTH
-        || (planned.kind() == DockerCredentials.Kind.FILE && (requested == null || requested.isEmpty()));
-    if (wantsBerth) {
-      HelperSetup.ensureInstalled(context, credentials.launcher());
+  /** @param planned where {@link DockerCredentials#plan} sent the login already, or null to ask it now */
+  DockerCredentials.Target store(String key, Credentials login, String requested, DockerCredentials.Target planned)
+      throws IOException {
+    if (planned == null) {
+      planned = credentials.plan(key, requested);
     }
-    DockerCredentials.Target target = credentials.store(key, login, requested);
+    boolean maybeBerth = planned.kind() == DockerCredentials.Kind.FILE && (requested == null || requested.isEmpty());
+    if (planned.kind() == DockerCredentials.Kind.BERTH || maybeBerth) {
+      boolean onPath = HelperSetup.ensureInstalled(context, credentials.launcher());
+      if (maybeBerth && onPath) {
+        planned = credentials.plan(key, requested); // installed just now: Berth's store it is
+      }
+    }
+    DockerCredentials.Target target = credentials.storeAs(key, login, planned);
     if (target.kind() == DockerCredentials.Kind.FILE && !login.username().equals(FileCredentialStore.TOKEN_USER)) {
       warnPlaintext();
     }

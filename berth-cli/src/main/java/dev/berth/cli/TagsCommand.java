@@ -43,7 +43,7 @@ final class TagsCommand {
     String text = ImageArgs.withoutTransport(repository);
     Reference ref = ImageArgs.parse(text);
     String last = text.substring(text.lastIndexOf('/') + 1);
-    if (ref.digest() != null || last.contains(":") || last.contains("@")) {
+    if (last.contains(":")) { // a tag, or a digest (algorithm:hex)
       throw new UserError("tags takes a repository, without a tag or digest: " + repository);
     }
     boolean json = format == null || format.isEmpty() || format.equals(Formatter.JSON);

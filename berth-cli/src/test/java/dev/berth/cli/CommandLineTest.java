@@ -30,7 +30,6 @@ class CommandLineTest {
     berth = new CliRun(home);
   }
 
-  /** Regression: a bare berth crashed (InitializationException, exit 70) building ServeCommand for the usage. */
   @Test
   void messagesNameTheCommandAsTheUserRanIt() {
     berth.env.put("BERTH_INVOKED_AS", "./berth");
@@ -40,6 +39,7 @@ class CommandLineTest {
     assertThat(berth.run("user").err()).contains("(see './berth user --help')");
   }
 
+  /** Regression: a bare berth crashed (InitializationException, exit 70) building ServeCommand for the usage. */
   @Test
   void bareBerthPrintsUsageAndSucceeds() {
     CliRun.Result r = berth.run();

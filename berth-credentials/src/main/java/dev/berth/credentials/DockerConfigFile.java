@@ -4,7 +4,6 @@ import dev.berth.credentials.vault.LockedFile;
 import dev.berth.model.JsonWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -188,7 +188,11 @@ public final class DockerCredentials {
    * @return where the secret went
    */
   public Target store(String key, Credentials credentials, String requested) throws IOException {
-    Target target = plan(key, requested);
+    return storeAs(key, credentials, plan(key, requested));
+  }
+
+  /** As {@link #store(String, Credentials, String)}, where {@link #plan} already said. */
+  public Target storeAs(String key, Credentials credentials, Target target) throws IOException {
     switch (target.kind()) {
       case FILE -> new FileCredentialStore(file).store(key, credentials);
       case BERTH -> {

@@ -6,6 +6,7 @@ import dev.berth.client.http.BoundedBody;
 import dev.berth.client.http.Exchange;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
+import dev.berth.credentials.FileCredentialStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -202,21 +203,8 @@ public final class ChallengeAuthenticator implements Authenticator {
     String service = challenge.param("service");
     // the registry may name the access it wants (distribution does); ask for ours and for that
     List<String> scopes = new java.util.ArrayList<>();
-    if (scope != null) {
-      for (String s : scope.split(" ")) {
-        if (!s.isEmpty() && !scopes.contains(s)) {
-          scopes.add(s);
-        }
-      }
-    }
-    String asked = challenge.param("scope");
-    if (asked != null && !asked.isEmpty()) {
-      for (String s : asked.split(" ")) {
-        if (!s.isEmpty() && !scopes.contains(s)) {
-          scopes.add(s);
-        }
-      }
-    }
+    addScopes(scopes, scope);
+    addScopes(scopes, challenge.param("scope"));
     String cacheKey = realm + "\n" + service + "\n" + scopes;
     String error = challenge.param("error");
     if ("invalid_token".equals(error) || "insufficient_scope".equals(error)) {
@@ -248,7 +236,7 @@ public final class ChallengeAuthenticator implements Authenticator {
     for (String scope : scopes) {
       query.add("scope=" + encode(scope));
     }
-    boolean identityToken = credentials != null && credentials.username().equals("<token>");
+    boolean identityToken = credentials != null && credentials.username().equals(FileCredentialStore.TOKEN_USER);
     boolean password = credentials != null && !identityToken;
     String realmKey = realm.toString();
     HttpResponse<byte[]> response;
@@ -318,7 +306,7 @@ public final class ChallengeAuthenticator implements Authenticator {
     String sep = realm.getRawQuery() == null ? "?" : "&";
     URI uri = q.length() == 0 ? realm : URI.create(realm + sep + q);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
-    if (credentials != null && !credentials.username().equals("<token>")) {
+    if (credentials != null && !credentials.username().equals(FileCredentialStore.TOKEN_USER)) {
       request.header("Authorization", basic(credentials));
     }
     return send(realm, request);
@@ -341,6 +329,17 @@ public final class ChallengeAuthenticator implements Authenticator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while getting a token for " + registry.host());
+    }
+  }
+
+  /** Adds each scope of a space-separated list (null: none) not already there. */
+  private static void addScopes(List<String> scopes, String list) {
+    if (list != null) {
+      for (String s : list.split(" ")) {
+        if (!s.isEmpty() && !scopes.contains(s)) {
+          scopes.add(s);
+        }
+      }
     }
   }
 

@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * How a small request (a ping, a token) is sent and its answer read into memory, within the limits
@@ -28,27 +26,13 @@ public interface Exchange {
     return (request, maxBytes) -> BoundedBody.send(http, request, maxBytes);
   }
 
-  /** On the calling thread ({@link BlockingHttp#send}), trusting the JDK's default CAs. */
+  /**
+   * On the calling thread ({@link BlockingHttp#send}), trusting the JDK's default CAs (set up at the
+   * first HTTPS request; {@link DeferredTls} hands out one socket factory, so connections are reused).
+   */
   static Exchange blocking() {
-    return blocking(DeferredTls.systemDefault(), HttpClients.DEFAULT_CONNECT_TIMEOUT);
-  }
-
-  /** On the calling thread, with this TLS context (made at the first HTTPS request) and connect timeout. */
-  static Exchange blocking(SSLContext tls, Duration connectTimeout) {
-    // one socket factory for every request: the JDK reuses an HTTPS connection only for the same one
-    java.util.function.Supplier<SSLSocketFactory> sockets = new java.util.function.Supplier<>() {
-      private volatile SSLSocketFactory made;
-
-      @Override
-      public SSLSocketFactory get() {
-        SSLSocketFactory f = made;
-        if (f == null) {
-          f = tls.getSocketFactory();
-          made = f;
-        }
-        return f;
-      }
-    };
-    return (request, maxBytes) -> BlockingHttp.send(request, maxBytes, sockets, connectTimeout);
+    SSLContext tls = DeferredTls.systemDefault();
+    return (request, maxBytes) -> BlockingHttp.send(request, maxBytes, tls::getSocketFactory,
+        HttpClients.DEFAULT_CONNECT_TIMEOUT);
   }
 }

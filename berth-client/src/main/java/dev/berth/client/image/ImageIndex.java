@@ -46,6 +46,16 @@ public record ImageIndex(List<Descriptor> manifests) {
     return d.annotation("vnd.docker.reference.type") != null || "unknown/unknown".equals(d.platformName());
   }
 
+  /**
+   * docker's error for a platform the index does not offer, naming what it has: {@code no matching
+   * manifest for P in the manifest list entries of NAME (it has: linux/amd64, …}, for the caller to
+   * end with its hint and {@code )}.
+   */
+  public String noMatch(Object platform, String name) {
+    return "no matching manifest for " + platform + " in the manifest list entries of " + name + " (it has: "
+        + platformNames();
+  }
+
   /** The platforms the index offers, for errors: {@code linux/amd64, linux/arm64/v8}. */
   public String platformNames() {
     List<String> names = new ArrayList<>();

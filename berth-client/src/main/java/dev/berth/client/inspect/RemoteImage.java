@@ -35,15 +35,14 @@ public record RemoteImage(Reference reference, PulledManifest raw, PulledManifes
   /** Reads {@code ref} from the registry {@code client} talks to; {@code platform} chooses from an index. */
   public static RemoteImage read(RegistryClient client, Reference ref, Platform platform) throws IOException {
     PulledManifest top = client.getManifest(ref.digest() != null ? ref.digest().toString() : ref.tag());
-    String topType = mediaType(top);
+    String topType = top.contentType();
     PulledManifest chosen = top;
     String type = topType;
     if (MediaTypes.isIndex(topType)) {
       ImageIndex index = ImageIndex.parse(top.content(), "index " + top.digest());
-      Descriptor d = index.select(platform).orElseThrow(() -> new IOException("no matching manifest for " + platform
-          + " in the manifest list entries of " + ref.familiar() + " (it has: " + index.platformNames() + ")"));
+      Descriptor d = index.select(platform).orElseThrow(() -> new IOException(index.noMatch(platform, ref.familiar()) + ")"));
       chosen = client.getManifest(d.digest().toString(), d.size());
-      type = d.mediaType() != null ? d.mediaType() : mediaType(chosen);
+      type = d.mediaType() != null ? d.mediaType() : chosen.contentType();
     }
     Manifest parsed = Manifest.parse(chosen.content(), type, "manifest " + chosen.digest());
     Descriptor c = parsed.config();
@@ -56,18 +55,6 @@ public record RemoteImage(Reference reference, PulledManifest raw, PulledManifes
 
   private static byte[] configBytes(RegistryClient client, Descriptor c) throws IOException {
     return client.readBlob(c.digest(), c.size());
-  }
-
-  private static String mediaType(PulledManifest m) throws IOException {
-    Map<String, Object> json = Json.parseObject(m.content(), "manifest " + m.digest());
-    String declared = Json.string(json, "mediaType");
-    if (declared != null) {
-      return declared;
-    }
-    if (m.mediaType() != null && MediaTypes.MANIFESTS.contains(m.mediaType())) {
-      return m.mediaType();
-    }
-    return json.containsKey("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
   }
 
   /**

@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +113,9 @@ public final class RegistryClient {
       progress.transferred(size);
       return Pushed.MOUNTED;
     }
-    upload(digest, size, started.location(), progress,
-        offset -> BlobBody.ofFile(file, offset, size - offset, sent -> progress.transferred(offset + sent)));
+    upload(digest, size, started.location(), progress, (location, offset) -> transport.once(
+        new WriteUpload(location, repository(), digest, offset, size,
+            () -> BlobBody.ofFile(file, offset, size - offset, sent -> progress.transferred(offset + sent)))));
     return Pushed.UPLOADED;
   }
 
@@ -130,23 +130,6 @@ public final class RegistryClient {
     return transport.call(new StartUpload(v2("blobs/uploads/"), repository(), digest, null), notice);
   }
 
-  /** Where the bytes of a (resumed) upload come from, given the offset to start at. */
-  private interface Content {
-    java.net.http.HttpRequest.BodyPublisher from(long offset) throws IOException;
-  }
-
-  /** The PATCH/PUT loop shared by push and copy; {@code sender} makes one PATCH from an offset. */
-  private void upload(Digest digest, long size, URI location, BlobProgress progress, Content content) throws IOException {
-    upload(digest, size, location, progress, (loc, offset) -> transport.once(
-        new WriteUpload(loc, repository(), digest, offset, size, () -> {
-          try {
-            return content.from(offset);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        })));
-  }
-
   /** Sends the bytes of an upload from {@code offset} to {@code location}; answers the next Location. */
   private interface Sender {
     URI send(URI location, long offset) throws IOException;
@@ -154,7 +137,7 @@ public final class RegistryClient {
 
   private void upload(Digest digest, long size, URI location, BlobProgress progress, Sender sender) throws IOException {
     RetryPolicy policy = transport.options().retry();
-    Duration waited = Duration.ZERO;
+    Retries retries = new Retries(policy, "push blob " + digest + " to " + repository());
     long offset = 0;
     for (int attempt = 1; ; attempt++) {
       boolean committing = false;
@@ -175,13 +158,9 @@ public final class RegistryClient {
           offset = 0;
           continue;
         }
-        Optional<Duration> wait = policy.delay(e, attempt, waited);
-        if (wait.isEmpty()) {
+        if (!retries.again(e, attempt, progress::retrying)) {
           throw e;
         }
-        progress.retrying(wait.get(), e);
-        RegistryTransport.pause(wait.get(), "push blob " + digest + " to " + repository());
-        waited = waited.plus(wait.get());
       }
       try {
         // GET <Location>: where does the upload stand?
@@ -234,8 +213,7 @@ public final class RegistryClient {
   public StoredBlob pullBlob(Descriptor blob, ImageStore store, BlobProgress progress) throws IOException {
     Digest digest = blob.digest();
     long size = blob.size();
-    RetryPolicy policy = transport.options().retry();
-    Duration waited = Duration.ZERO;
+    Retries retries = new Retries(transport.options().retry(), "pull blob " + digest + " from " + repository());
     try (BlobWriter writer = store.newBlobWriter(digest, size, blob.mediaType())) {
       for (int attempt = 1; ; attempt++) {
         try {
@@ -256,13 +234,9 @@ public final class RegistryClient {
           // the content is wrong, not the connection: never worth another try
           throw new StoreException("Tried to pull blob " + digest + " from " + repository() + " but failed because: " + e.getMessage());
         } catch (IOException e) {
-          Optional<Duration> wait = policy.delay(e, attempt, waited);
-          if (wait.isEmpty()) {
+          if (!retries.again(e, attempt, progress::retrying)) {
             throw e;
           }
-          progress.retrying(wait.get(), e);
-          RegistryTransport.pause(wait.get(), "pull blob " + digest + " from " + repository());
-          waited = waited.plus(wait.get());
         }
       }
     }

@@ -104,7 +104,7 @@ public final class RegistryTransport {
 
   /** As {@link #call(RegistryCall)}, announcing waits to {@code notice}. */
   public <T> T call(RegistryCall<T> call, RetryNotice notice) throws IOException {
-    java.time.Duration waited = java.time.Duration.ZERO;
+    Retries retries = new Retries(options.retry(), call.attempt());
     for (int attempt = 1; ; attempt++) {
       try {
         return once(call);
@@ -112,14 +112,9 @@ public final class RegistryTransport {
         // a registry that never answered is not there (a typo, a wrong port): say so at once;
         // one that went away mid-way may be restarting
         boolean absent = e instanceof RegistryUnreachableException && !reached;
-        java.util.Optional<java.time.Duration> wait = call.retryable() && !absent
-            ? options.retry().delay(e, attempt, waited) : java.util.Optional.empty();
-        if (wait.isEmpty()) {
+        if (!call.retryable() || absent || !retries.again(e, attempt, notice)) {
           throw e;
         }
-        notice.retrying(wait.get(), e);
-        pause(wait.get(), call.attempt());
-        waited = waited.plus(wait.get());
       }
     }
   }

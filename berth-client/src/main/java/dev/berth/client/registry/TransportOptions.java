@@ -7,7 +7,6 @@ import dev.berth.client.tls.CertsDirectories;
 import dev.berth.client.tls.TlsContexts;
 import dev.berth.client.tls.TlsSetupException;
 import java.net.http.HttpClient;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -68,7 +67,7 @@ public final class TransportOptions {
 
   public static TransportOptions defaults() {
     return new TransportOptions(Duration.ofSeconds(30), Duration.ofMinutes(2), BoundedBody.DEFAULT_STALL, false,
-        RegistryEndpoint::isLoopback, RetryPolicy.defaults(), CertsDirectories.standard(Path.of(System.getProperty("user.home"))));
+        RegistryEndpoint::isLoopback, RetryPolicy.defaults(), CertsDirectories.fromEnv(Map.of()));
   }
 
   /**

@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.util.UUID;
 
 /**
  * A blob on its way into the store, verified as it is written: bytes are hashed as they arrive,
@@ -19,30 +17,21 @@ public final class BlobWriter implements AutoCloseable {
   private final ImageStore store;
   private final Digest expected;
   private final long expectedSize;
-  private final Path temp;
+  private final AtomicFiles.Pending temp;
   private final DirectAppender out;
   /** For a gzip layer: its unpacked size, counted as it is written; else null. */
   private final GzipMeter meter;
-  private static final int SCRATCH = 256 * 1024;
   private MessageDigest hasher;
-  private byte[] scratch;
   private long written;
-  private boolean committed;
 
   BlobWriter(ImageStore store, Digest expected, long expectedSize, boolean measureGzip) throws IOException {
     this.store = store;
     this.expected = expected;
     this.expectedSize = expectedSize;
-    Path dir = store.root().resolve(".tmp");
-    Files.createDirectories(dir);
-    this.temp = dir.resolve(UUID.randomUUID() + ".tmp");
-    this.out = new DirectAppender(temp, expectedSize < 0 || expectedSize > DirectAppender.DIRECT_AFTER);
+    this.temp = AtomicFiles.Pending.in(store.root().resolve(".tmp"));
+    this.out = new DirectAppender(temp.path(), expectedSize < 0 || expectedSize > DirectAppender.DIRECT_AFTER);
     this.hasher = expected.newHasher();
     this.meter = measureGzip ? new GzipMeter() : null;
-  }
-
-  public Digest digest() {
-    return expected;
   }
 
   /** The size the blob must have, or -1 when not known. */
@@ -55,39 +44,24 @@ public final class BlobWriter implements AutoCloseable {
     return written;
   }
 
+  /** Appends and hashes {@code len} bytes; refuses (keeping nothing of them) a byte beyond the expected size. */
   public void write(byte[] b, int off, int len) throws IOException {
-    write(ByteBuffer.wrap(b, off, len));
-  }
-
-  /** Appends and hashes all of {@code src}; refuses (keeping nothing of it) a byte beyond the expected size. */
-  public void write(ByteBuffer src) throws IOException {
-    int n = src.remaining();
-    if (expectedSize >= 0 && written + n > expectedSize) {
+    if (expectedSize >= 0 && written + len > expectedSize) {
       throw new DigestMismatchException("the content is larger than the expected " + expectedSize + " bytes");
     }
-    if (src.hasArray()) {
-      hasher.update(src.array(), src.arrayOffset() + src.position(), n);
-      if (meter != null) {
-        meter.update(src.array(), src.arrayOffset() + src.position(), n);
-      }
-      out.append(src);
-    } else {
-      // the HTTP client's buffers are read-only: MessageDigest would hash them 4 KiB at a time
-      // through a copy of its own; one copy into an array lets it take all of it at once
-      if (scratch == null) {
-        scratch = new byte[SCRATCH];
-      }
-      while (src.hasRemaining()) {
-        int k = Math.min(src.remaining(), scratch.length);
-        src.get(scratch, 0, k);
-        hasher.update(scratch, 0, k);
-        if (meter != null) {
-          meter.update(scratch, 0, k);
-        }
-        out.append(ByteBuffer.wrap(scratch, 0, k));
-      }
+    hasher.update(b, off, len);
+    if (meter != null) {
+      meter.update(b, off, len);
     }
-    written += n;
+    out.append(ByteBuffer.wrap(b, off, len));
+    written += len;
+  }
+
+  /** As {@link #write(byte[], int, int)}, for the remaining bytes of a heap buffer (consumed). */
+  public void write(ByteBuffer src) throws IOException {
+    int n = src.remaining();
+    write(src.array(), src.arrayOffset() + src.position(), n);
+    src.position(src.position() + n);
   }
 
   /** Starts over from the first byte (the server sent the whole blob instead of the range asked for). */
@@ -114,11 +88,9 @@ public final class BlobWriter implements AutoCloseable {
     Path target = store.blobPath(actual);
     if (!Files.exists(target)) {
       Files.createDirectories(target.getParent());
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      AtomicFiles.syncDirectory(target.getParent());
+      temp.commit(target); // the appender made the file durable; the rename and its directory follow
     }
-    committed = true;
-    Files.deleteIfExists(temp);
+    temp.close(); // gone, unless it became the blob
     if (meter != null && meter.unpackedSize().isPresent()) {
       try {
         new UnpackedSizes(store).remember(actual, meter.unpackedSize().getAsLong());
@@ -137,9 +109,7 @@ public final class BlobWriter implements AutoCloseable {
     try {
       out.close();
     } finally {
-      if (!committed) {
-        Files.deleteIfExists(temp);
-      }
+      temp.close(); // nothing is left of a blob that was not committed
     }
   }
 }

@@ -39,11 +39,6 @@ final class DirectAppender implements AutoCloseable {
     this.directRefused = !tryDirect;
   }
 
-  /** Bytes appended so far. */
-  long size() {
-    return fileEnd + (stage == null ? 0 : stage.position());
-  }
-
   void append(ByteBuffer src) throws IOException {
     while (src.hasRemaining()) {
       if (stage == null) {

@@ -53,8 +53,7 @@ public final class UnpackedSizes {
       return Long.parseLong(Files.readString(cached, StandardCharsets.US_ASCII).strip());
     } catch (NoSuchFileException | NumberFormatException e) {
       long size = inflatedSize(layer.digest());
-      Files.createDirectories(dir);
-      AtomicFiles.write(cached, Long.toString(size).getBytes(StandardCharsets.US_ASCII));
+      remember(layer.digest(), size);
       return size;
     }
   }

@@ -53,11 +53,6 @@ public record CertsDirectories(List<Path> bases) {
         h.resolve(".config/containers/certs.d")));
   }
 
-  public static CertsDirectories standard(Path home) {
-    return new CertsDirectories(List.of(Path.of("/etc/docker/certs.d"), Path.of("/etc/containers/certs.d"),
-        home.resolve(".config/docker/certs.d"), home.resolve(".config/containers/certs.d")));
-  }
-
   /** The existing directories for {@code hostPort}, in lookup order. */
   public List<Path> forHost(String hostPort) {
     List<Path> found = new ArrayList<>();

@@ -6,12 +6,10 @@ import dev.berth.client.image.Manifest;
 import dev.berth.client.registry.BlobProgress;
 import dev.berth.client.registry.PulledManifest;
 import dev.berth.client.registry.RegistryClient;
-import dev.berth.client.registry.RetryPolicy;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.model.Reference;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +47,7 @@ public final class Copier {
     RetryNotices.announce(source, listener);
     RetryNotices.announce(target, listener);
     PulledManifest top = source.getManifest(from.digest() != null ? from.digest().toString() : from.tag());
-    String topType = Puller.mediaTypeOf(top.content(), top.mediaType());
+    String topType = top.contentType();
     listener.line("Copying " + from.familiar() + " to " + to.familiar());
     Copied root = new Copied(new Descriptor(topType, top.digest(), top.content().length), top.content());
 
@@ -58,8 +56,7 @@ public final class Copier {
     if (MediaTypes.isIndex(topType) && !options.allPlatforms()) {
       ImageIndex index = ImageIndex.parse(top.content(), "index " + top.digest());
       Descriptor chosen = index.select(options.platform()).orElseThrow(() -> new IOException(
-          "no matching manifest for " + options.platform() + " in the manifest list entries of " + from.familiar()
-              + " (it has: " + index.platformNames() + "; choose one with --platform, or copy all with --all-platforms)"));
+          index.noMatch(options.platform(), from.familiar()) + "; choose one with --platform, or copy all with --all-platforms)"));
       listener.warning("Copying " + options.platform() + " only: the other platforms of the multi-platform image "
           + top.digest() + " are left out (--all-platforms copies them all)");
       PulledManifest child = source.getManifest(chosen.digest().toString(), chosen.size());
@@ -107,7 +104,7 @@ public final class Copier {
       }
       for (Descriptor child : ImageIndex.parse(m.content(), "index " + d.digest()).manifests()) {
         PulledManifest pulled = source.getManifest(child.digest().toString(), child.size());
-        String type = child.mediaType() != null ? child.mediaType() : Puller.mediaTypeOf(pulled.content(), pulled.mediaType());
+        String type = child.mediaType() != null ? child.mediaType() : pulled.contentType();
         collect(new Copied(new Descriptor(type, child.digest(), child.size()), pulled.content()), out, images, depth + 1);
       }
     } else {
@@ -121,17 +118,7 @@ public final class Copier {
       return "Layer already exists";
     }
     long size = blob.size();
-    BlobProgress progress = id == null ? BlobProgress.NONE : new BlobProgress() {
-      @Override
-      public void transferred(long bytes) {
-        listener.blob(BlobEvent.progress(id, "Copying", bytes, size));
-      }
-
-      @Override
-      public void retrying(Duration wait, IOException cause) {
-        listener.blob(new BlobEvent(id, RetryPolicy.retrying(wait), BlobEvent.Kind.RETRYING, 0, size));
-      }
-    };
+    BlobProgress progress = listener.progressOf(id, "Copying", size);
     RegistryClient.Pushed how = target.copyBlob(source, blob.digest(), size, mountFrom, progress);
     return how == RegistryClient.Pushed.MOUNTED ? "Mounted from " + mountFrom : "Pushed";
   }

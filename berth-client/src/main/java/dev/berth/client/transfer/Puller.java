@@ -2,12 +2,9 @@ package dev.berth.client.transfer;
 
 import dev.berth.client.image.Descriptor;
 import dev.berth.client.image.ImageIndex;
-import dev.berth.client.image.Json;
 import dev.berth.client.image.Manifest;
-import dev.berth.client.registry.BlobProgress;
 import dev.berth.client.registry.PulledManifest;
 import dev.berth.client.registry.RegistryClient;
-import dev.berth.client.registry.RetryPolicy;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoreException;
 import dev.berth.client.store.StoredImage;
@@ -15,7 +12,6 @@ import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.model.Reference;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +57,7 @@ public final class Puller {
     PulledManifest top = client.getManifest(reference);
     // like docker, announce the pull once the registry has answered for the name
     listener.line(reference + ": Pulling from " + ref.path());
-    String topType = mediaTypeOf(top.content(), top.mediaType());
+    String topType = top.contentType();
     Descriptor target = new Descriptor(topType, top.digest(), top.content().length);
 
     List<Manifest> manifests = new ArrayList<>();
@@ -118,32 +114,21 @@ public final class Puller {
       children.addAll(index.manifests());
     } else {
       children.add(index.select(options.platform()).orElseThrow(() -> new StoreException(
-          "no matching manifest for " + options.platform() + " in the manifest list entries of " + ref.familiar()
-              + " (it has: " + index.platformNames() + "; choose one with --platform)")));
+          index.noMatch(options.platform(), ref.familiar()) + "; choose one with --platform)")));
     }
     if (children.isEmpty()) {
       throw new StoreException("the index " + d.digest() + " of " + ref.familiar() + " lists no manifests");
     }
     for (Descriptor child : children) {
       PulledManifest pulled = client.getManifest(child.digest().toString(), child.size());
-      String type = child.mediaType() != null ? child.mediaType() : mediaTypeOf(pulled.content(), pulled.mediaType());
+      String type = child.mediaType() != null ? child.mediaType() : pulled.contentType();
       collect(new Descriptor(type, child.digest(), child.size()), pulled.content(), ref, out, depth + 1);
     }
   }
 
   private void download(Descriptor layer, String id) throws IOException {
     long size = layer.size();
-    client.pullBlob(layer, store, new BlobProgress() {
-      @Override
-      public void transferred(long bytes) {
-        listener.blob(BlobEvent.progress(id, "Downloading", bytes, size));
-      }
-
-      @Override
-      public void retrying(Duration wait, IOException cause) {
-        listener.blob(new BlobEvent(id, RetryPolicy.retrying(wait), BlobEvent.Kind.RETRYING, 0, size));
-      }
-    });
+    client.pullBlob(layer, store, listener.progressOf(id, "Downloading", size));
     listener.blob(BlobEvent.progress(id, "Verifying Checksum", size, size));
     listener.blob(BlobEvent.done(id, "Pull complete"));
   }
@@ -159,18 +144,5 @@ public final class Puller {
       }
     }
     return Optional.empty();
-  }
-
-  /** The JSON's own mediaType wins over the header; an index is recognised by its manifests. */
-  static String mediaTypeOf(byte[] content, String header) throws IOException {
-    var json = Json.parseObject(content, "manifest");
-    String declared = Json.string(json, "mediaType");
-    if (declared != null) {
-      return declared;
-    }
-    if (header != null && MediaTypes.MANIFESTS.contains(header)) {
-      return header;
-    }
-    return json.containsKey("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
   }
 }

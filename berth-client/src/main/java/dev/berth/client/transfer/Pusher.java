@@ -5,14 +5,12 @@ import dev.berth.client.image.ImageIndex;
 import dev.berth.client.image.Manifest;
 import dev.berth.client.registry.BlobProgress;
 import dev.berth.client.registry.RegistryClient;
-import dev.berth.client.registry.RetryPolicy;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.model.Reference;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -151,17 +149,7 @@ public final class Pusher {
       return "Layer already exists";
     }
     long size = store.blobSize(digest);
-    BlobProgress progress = id == null ? BlobProgress.NONE : new BlobProgress() {
-      @Override
-      public void transferred(long bytes) {
-        listener.blob(BlobEvent.progress(id, "Pushing", bytes, size));
-      }
-
-      @Override
-      public void retrying(Duration wait, IOException cause) {
-        listener.blob(new BlobEvent(id, RetryPolicy.retrying(wait), BlobEvent.Kind.RETRYING, 0, size));
-      }
-    };
+    BlobProgress progress = listener.progressOf(id, "Pushing", size);
     RegistryClient.Pushed how = client.pushBlob(digest, store.blobPath(digest), size, mountFrom, progress);
     return how == RegistryClient.Pushed.MOUNTED ? "Mounted from " + mountFrom : "Pushed";
   }

@@ -1,5 +1,9 @@
 package dev.berth.client.transfer;
 
+import dev.berth.client.registry.BlobProgress;
+import dev.berth.client.registry.RetryPolicy;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +33,28 @@ public interface TransferListener {
    */
   default void warning(String text) {
     line(text);
+  }
+
+  /**
+   * How one blob's transfer is reported: {@code verb} with its bytes ({@code Downloading},
+   * {@code Pushing}, {@code Copying}) and each wait before a retry; nothing for a blob shown by no
+   * id (a config).
+   */
+  default BlobProgress progressOf(String id, String verb, long size) {
+    if (id == null) {
+      return BlobProgress.NONE;
+    }
+    return new BlobProgress() {
+      @Override
+      public void transferred(long bytes) {
+        blob(BlobEvent.progress(id, verb, bytes, size));
+      }
+
+      @Override
+      public void retrying(Duration wait, IOException cause) {
+        blob(new BlobEvent(id, RetryPolicy.retrying(wait), BlobEvent.Kind.RETRYING, 0, size));
+      }
+    };
   }
 
   /**

@@ -204,10 +204,6 @@ public final class LockedFile {
   }
 
   /**
-   * Writes {@code content} to {@code target} through a synced temporary file and an atomic rename.
-   * The new file is 0600, or the old file's mode where that is stricter.
-   */
-  /**
    * Creates an empty 0600 file with a fresh name beside the target. Not {@link Files#createTempFile}:
    * its SecureRandom names cost a login 7 ms of security-provider start-up, and the name needs no
    * secrecy: the file is created exclusively (O_EXCL) in the user's own directory, and a name that
@@ -229,6 +225,10 @@ public final class LockedFile {
     }
   }
 
+  /**
+   * Writes {@code content} to {@code target} through a synced temporary file and an atomic rename.
+   * The new file is 0600, or the old file's mode where that is stricter.
+   */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
     Objects.requireNonNull(content);
     Path dir = target.getParent();

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Checks a user name and secret, wherever they arrive (Basic on a registry request, the token
@@ -57,7 +58,8 @@ public final class CredentialChecker {
     record Busy() implements Result {}
   }
 
-  private final Users users;
+  /** The users in force; null while the users file is invalid. */
+  private final Supplier<? extends UserStore.Users> users;
   private final AuthStore store;
   private final Executor bcrypt;
   private final Executor storeWork;
@@ -66,23 +68,18 @@ public final class CredentialChecker {
   private final AuditLog audit;
   private final CredentialCache cache = new CredentialCache(Duration.ofMinutes(1), System::nanoTime);
 
-  /** The users in force; null while the users file is invalid. */
-  public interface Users {
-    dev.berth.server.auth.store.UserStore.Users current();
-  }
-
   /**
    * @param bcrypt a bounded pool: it rejects work when full (see {@code Executors} setup in the server)
    * @param storeWork threads that may block on the auth store
    */
-  public CredentialChecker(Users users, AuthStore store, Executor bcrypt, Executor storeWork,
-      LoginThrottle throttle, Clock clock) {
+  public CredentialChecker(Supplier<? extends UserStore.Users> users, AuthStore store, Executor bcrypt,
+      Executor storeWork, LoginThrottle throttle, Clock clock) {
     this(users, store, bcrypt, storeWork, throttle, clock, AuditLog.NONE);
   }
 
   /** @param audit where logins go, good and bad */
-  public CredentialChecker(Users users, AuthStore store, Executor bcrypt, Executor storeWork,
-      LoginThrottle throttle, Clock clock, AuditLog audit) {
+  public CredentialChecker(Supplier<? extends UserStore.Users> users, AuthStore store, Executor bcrypt,
+      Executor storeWork, LoginThrottle throttle, Clock clock, AuditLog audit) {
     this.audit = audit;
     this.users = users;
     this.store = store;
@@ -109,7 +106,7 @@ public final class CredentialChecker {
       return CompletableFuture.completedFuture(new Result.Throttled(wait));
     }
     // first the users in force: a changed file drops the cache before it is consulted
-    UserStore.Users current = users.current();
+    UserStore.Users current = users.get();
     if (current == null) {
       audit.record(AuditEvent.login(user, address, "password", false, "the users file is invalid"));
       return CompletableFuture.completedFuture(new Result.Refused());

@@ -29,10 +29,6 @@ public final class HtpasswdUserStore implements UserStore {
     return new HtpasswdUserStore(file, () -> UsersFile.read(file));
   }
 
-  public Path file() {
-    return file;
-  }
-
   @Override
   public UsersFile current() {
     return reader.get();

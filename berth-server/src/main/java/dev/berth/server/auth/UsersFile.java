@@ -87,14 +87,9 @@ public final class UsersFile implements dev.berth.server.auth.store.UserStore.Us
     return hashes.containsKey(user);
   }
 
-  /** The user names, sorted. */
-  public java.util.List<String> users() {
-    return hashes.keySet().stream().sorted().toList();
-  }
-
   @Override
   public java.util.List<String> names() {
-    return users();
+    return hashes.keySet().stream().sorted().toList();
   }
 
   /** Checks a password (UTF-8 bytes) with bcrypt; slow on purpose, call it off I/O threads. */

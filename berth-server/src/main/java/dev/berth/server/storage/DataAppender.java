@@ -21,23 +21,22 @@ import java.nio.file.StandardOpenOption;
 final class DataAppender implements AutoCloseable {
   private final FileChannel channel;
   private final Writeback writeback;
+  private final long start;
   private long fileEnd;
-  private long appended;
 
   DataAppender(Path file, long offset) throws IOException {
     this.channel = FileChannel.open(file, StandardOpenOption.WRITE);
+    this.start = offset;
     this.fileEnd = offset;
     this.writeback = new Writeback(file);
   }
 
   /** Appends all of {@code src} (consumed). */
   void append(ByteBuffer src) throws IOException {
-    int n = src.remaining();
     while (src.hasRemaining()) {
       fileEnd += channel.write(src, fileEnd);
     }
-    appended += n;
-    writeback.written(appended);
+    writeback.written(fileEnd - start);
   }
 
   @Override
