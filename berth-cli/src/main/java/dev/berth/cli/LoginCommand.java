@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.auth.AuthenticationException;
 import dev.berth.client.auth.LoginCheck;
+import dev.berth.client.http.BlockingHttp;
 import dev.berth.credentials.ConfigFileException;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
@@ -152,18 +153,22 @@ final class LoginCommand {
   }
 
   /**
-   * Runs before the command line is parsed (picocli's first use takes about 17 ms): a login on a
-   * machine whose logins are already in Berth's encrypted store will most likely store there too,
-   * so its cryptography is readied meanwhile (see {@link Vault#prepareCrypto()}).
+   * Runs before the command line is parsed (picocli's first use takes about 10 ms): readies the
+   * JDK's http URL handler on a second core, and when the machine's logins are already in Berth's
+   * encrypted store (so this one most likely goes there too), its cryptography after that (see
+   * {@link Warmup}).
    */
   static void beforeParsing(CliContext context, String[] args) {
+    boolean toFile = false;
     for (int i = 1; i < args.length; i++) {
       if (args[i].equals("--store=file") || (args[i].equals("--store") && i + 1 < args.length && args[i + 1].equals("file"))) {
-        return;
+        toFile = true;
       }
     }
-    if (java.nio.file.Files.exists(Vault.defaultDirectory(context.env()).resolve(Vault.STORE_FILE))) {
-      Vault.prepareCrypto();
+    if (!toFile && java.nio.file.Files.exists(Vault.defaultDirectory(context.env()).resolve(Vault.STORE_FILE))) {
+      Warmup.inBackground(BlockingHttp::prepare, Vault::prepareCrypto);
+    } else {
+      Warmup.inBackground(BlockingHttp::prepare);
     }
   }
 
@@ -177,7 +182,7 @@ final class LoginCommand {
     try {
       DockerCredentials.Target target = credentials.plan(key, store);
       if (target.kind() == DockerCredentials.Kind.BERTH) {
-        Vault.prepareCrypto();
+        Warmup.inBackground(Vault::prepareCrypto); // nothing to do if started before parsing
       }
       return target;
     } catch (ConfigFileException e) {

@@ -44,7 +44,7 @@ final class Crypto {
   }, null) {};
 
   private static SecureRandom random;
-  private static final java.util.concurrent.atomic.AtomicBoolean preparing = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final java.util.concurrent.atomic.AtomicBoolean prepared = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Crypto() {}
 
@@ -84,26 +84,23 @@ final class Crypto {
   }
 
   /**
-   * Readies the JDK's security providers, AES-GCM and the random source on a thread of their own:
-   * about 30 ms of a fresh JVM (the security properties parsed, providers registered, the crypto
-   * policy read), which a login would otherwise spend after its round trips to the registry, not
-   * during them. Failures are left to the real use to report.
+   * Readies the JDK's security providers, AES-GCM and the random source: about 30 ms of a fresh JVM
+   * (the security properties parsed, providers registered, the crypto policy read), which a login
+   * would otherwise spend after its round trips to the registry, not during them. Meant for a
+   * background thread; only the first call does the work. Failures are left to the real use to
+   * report.
    */
-  static void prepareInBackground() {
-    if (preparing.getAndSet(true)) {
+  static void prepare() {
+    if (prepared.getAndSet(true)) {
       return;
     }
-    Thread t = new Thread(() -> {
-      try {
-        Cipher.getInstance(AES_GCM).init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[KEY_BYTES], "AES"),
-            new GCMParameterSpec(TAG_BYTES * 8, new byte[NONCE_BYTES]));
-        random(1);
-      } catch (GeneralSecurityException | RuntimeException e) {
-        // said when the store is used
-      }
-    }, "berth-crypto-prepare");
-    t.setDaemon(true);
-    t.start();
+    try {
+      Cipher.getInstance(AES_GCM).init(Cipher.ENCRYPT_MODE, new SecretKeySpec(new byte[KEY_BYTES], "AES"),
+          new GCMParameterSpec(TAG_BYTES * 8, new byte[NONCE_BYTES]));
+      random(1);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // said when the store is used
+    }
   }
 
   static synchronized byte[] random(int length) {

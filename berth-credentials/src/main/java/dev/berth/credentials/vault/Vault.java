@@ -86,9 +86,12 @@ public final class Vault {
     return Path.of(home != null ? home : System.getProperty("user.home"), ".local", "share", "berth", "credentials");
   }
 
-  /** Starts readying the cryptography in the background (see {@code Crypto#prepareInBackground}). */
+  /**
+   * Readies the JDK's cryptography (about 30 ms of a fresh JVM; see {@code Crypto#prepare}), once:
+   * for a thread that has nothing better to do while the registry answers.
+   */
   public static void prepareCrypto() {
-    Crypto.prepareInBackground();
+    Crypto.prepare();
   }
 
   public Path directory() {
