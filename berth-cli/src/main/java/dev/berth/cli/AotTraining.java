@@ -86,8 +86,8 @@ final class AotTraining {
 
   /**
    * Login (a 401 challenge, then Basic), push, pull, copy, tags, inspect docker://, search,
-   * manifest inspect and version against a {@code berth serve} of this jar; skipped when it does
-   * not start.
+   * manifest inspect and version against a {@code berth serve} of this build; skipped when it
+   * does not start.
    */
   private static void withRegistry(Path home, Map<String, String> env) throws IOException, InterruptedException {
     Path jar;
@@ -96,8 +96,13 @@ final class AotTraining {
     } catch (URISyntaxException | RuntimeException e) {
       return;
     }
+    // the training runs on berth-client.jar, which lacks the registry's libraries: berth.jar beside it serves
+    Path serverJar = jar.resolveSibling("berth.jar");
+    if (!Files.isRegularFile(serverJar)) {
+      serverJar = jar;
+    }
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder serve = new ProcessBuilder(javaBin, "-jar", jar.toString(), "serve", "--listen", "127.0.0.1:0",
+    ProcessBuilder serve = new ProcessBuilder(javaBin, "-jar", serverJar.toString(), "serve", "--listen", "127.0.0.1:0",
         "--storage", home.resolve("registry").toString()).redirectErrorStream(true);
     serve.environment().remove(SWITCH); // the server serves: it must not train (and start a server, and …)
     Process server = serve.start();

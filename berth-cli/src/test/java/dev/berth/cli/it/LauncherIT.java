@@ -19,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./berth} launcher, run from a copy of the checkout that holds only what it needs
- * (itself, scripts/find-jdk.sh, the built jar): the start-up cache is recorded once, used, and
- * recorded again for a new jar; a damaged cache changes nothing a script can see; {@code install
- * --user} puts berth on PATH; messages name berth as it was run.
+ * (itself, scripts/find-jdk.sh, the built jars): the start-up cache is recorded once, used, and
+ * recorded again for a new jar; a damaged cache changes nothing a script can see; the registry's
+ * commands run on the whole jar, the others on the client jar; {@code install --user} puts berth
+ * on PATH; messages name berth as it was run.
  */
 class LauncherIT {
   @TempDir Path dir;
@@ -39,6 +40,7 @@ class LauncherIT {
     Files.copy(checkout.resolve("berth"), root.resolve("berth"), StandardCopyOption.COPY_ATTRIBUTES);
     Files.copy(checkout.resolve("scripts/find-jdk.sh"), root.resolve("scripts/find-jdk.sh"));
     Files.copy(BerthCli.JAR, root.resolve("berth-cli/target/berth.jar"));
+    Files.copy(BerthCli.JAR.resolveSibling("berth-client.jar"), root.resolve("berth-cli/target/berth-client.jar"));
   }
 
   /** Tests that are not about the start-up cache run without it: recording one takes seconds. */
@@ -113,8 +115,10 @@ class LauncherIT {
     assertThat(version.stderr()).isEmpty();
     Files.write(cache, good);
 
-    // a new jar (a rebuild): recorded again, and the output is the same
-    Files.setLastModifiedTime(root.resolve("berth-cli/target/berth.jar"), FileTime.from(Instant.now().plusSeconds(5)));
+    // new jars (a rebuild writes both): recorded again, and the output is the same
+    for (String jar : List.of("berth.jar", "berth-client.jar")) {
+      Files.setLastModifiedTime(root.resolve("berth-cli/target/" + jar), FileTime.from(Instant.now().plusSeconds(5)));
+    }
     Exec.Result rebuilt = run("images");
     assertThat(rebuilt.stdout()).isEqualTo(EMPTY_TABLE);
     assertThat(rebuilt.stderr()).startsWith("berth: recording the start-up cache");
@@ -135,12 +139,38 @@ class LauncherIT {
       } while (line != null && !line.contains("listening on"));
       assertThat(line).contains("berth registry listening on http://127.0.0.1:");
       String args = serve.info().arguments().map(List::of).orElse(List.of()).toString();
-      assertThat(args).contains("-XX:+UseSerialGC", "-Xms32m", "-XX:MaxNewSize=64m")
-          .doesNotContain("AOTCache", "TieredStopAtLevel");
+      assertThat(args).contains("-XX:+UseSerialGC", "-Xms32m", "-XX:MaxNewSize=64m", "berth.jar")
+          .doesNotContain("AOTCache", "TieredStopAtLevel", "berth-client.jar");
     } finally {
       serve.destroy();
       serve.waitFor();
     }
+  }
+
+  /**
+   * berth-client.jar lacks the registry's libraries: the registry's commands run on berth.jar (a
+   * user added with bcrypt, a token listed from SQLite), and help describes them from the client jar.
+   */
+  @Test
+  void registryCommandsRunOnTheWholeJarAndHelpForThemOnTheClientJar() throws Exception {
+    Path storage = dir.resolve("storage");
+    Exec.Result add = Exec.command(root.resolve("berth").toString(), "user", "add", "alice", "--password-stdin",
+            "--cost", "4", "--storage", storage.toString())
+        .env(env(System.getenv("PATH"))).stdin("secret-1\n").timeout(Duration.ofSeconds(120)).run();
+    assertThat(add.exitCode()).as(add.stderr()).isZero();
+    assertThat(storage.resolve("htpasswd")).content().startsWith("alice:$2");
+    Exec.Result tokens = run("token", "list", "--storage", storage.toString());
+    assertThat(tokens.exitCode()).as(tokens.stderr()).isZero();
+    assertThat(tokens.stderr()).isEmpty(); // -jar: the manifest grants SQLite native access, without the JDK's warning
+    for (String command : List.of("serve", "gc", "user", "token", "trust")) {
+      Exec.Result help = run("help", command);
+      assertThat(help.exitCode()).as(help.stderr()).isZero();
+      assertThat(help.stdout()).startsWith("Usage:  " + root.resolve("berth") + " " + command);
+      assertThat(help.stderr()).isEmpty();
+    }
+    Exec.Result all = run("--help");
+    assertThat(all.exitCode()).as(all.stderr()).isZero();
+    assertThat(all.stdout()).contains("Registry Commands:", "serve", "trust");
   }
 
   @Test
