@@ -4,6 +4,7 @@ import dev.berth.client.HttpClients;
 import dev.berth.client.RegistryEndpoint;
 import dev.berth.client.http.BoundedBody;
 import dev.berth.client.http.Exchange;
+import dev.berth.client.image.Json;
 import dev.berth.credentials.Credentials;
 import dev.berth.credentials.DockerCredentials;
 import dev.berth.credentials.FileCredentialStore;
@@ -267,8 +268,7 @@ public final class ChallengeAuthenticator implements Authenticator {
     }
     Map<String, Object> body;
     try {
-      // berth-model's reader: a Jackson parser would initialise BigDecimal (7 ms of a login)
-      body = dev.berth.model.JsonReader.parse(response.body()) instanceof Map<?, ?> m ? asStrings(m) : Map.of();
+      body = Json.parseObject(response.body(), "token answer"); // not Jackson: see Json
     } catch (IOException e) {
       body = Map.of();
     }
@@ -350,11 +350,5 @@ public final class ChallengeAuthenticator implements Authenticator {
   @Override
   public String toString() {
     return "ChallengeAuthenticator[" + registry.host() + ", " + credentials + "]";
-  }
-
-  /** A parsed JSON object with its keys as strings (they are). */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> asStrings(Map<?, ?> map) {
-    return (Map<String, Object>) map;
   }
 }

@@ -1,6 +1,8 @@
 package dev.berth.client.auth;
 
+import dev.berth.client.image.Json;
 import dev.berth.model.RegistryError;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +29,9 @@ final class ErrorText {
     }
     Map<String, Object> json;
     try {
-      json = dev.berth.model.JsonReader.parse(body) instanceof Map<?, ?> m ? ChallengeAuthenticator.asStrings(m) : Map.of();
-    } catch (Exception e) {
-      return null;
+      json = Json.parseObject(body, "error body");
+    } catch (IOException | RuntimeException e) {
+      return null; // not JSON, or not an object: the status says it
     }
     List<String> parts = new ArrayList<>();
     for (RegistryError error : RegistryError.listedIn(json)) {
