@@ -79,11 +79,9 @@ final class InspectCommand {
     if (type != null && !type.equals("image")) {
       throw new UserError("unknown type " + type + ": berth inspects images only (--type image)");
     }
-    boolean json = format == null || format.isEmpty() || format.equals(Formatter.JSON);
+    boolean json;
     try {
-      if (!json) {
-        Formatter.check(format); // before any registry is asked
-      }
+      json = Formatter.indentedJsonOrChecked(format);
     } catch (GoTemplate.TemplateException e) {
       throw new UserError(e.getMessage());
     }

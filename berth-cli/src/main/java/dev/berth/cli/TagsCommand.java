@@ -46,11 +46,8 @@ final class TagsCommand {
     if (last.contains(":")) { // a tag, or a digest (algorithm:hex)
       throw new UserError("tags takes a repository, without a tag or digest: " + repository);
     }
-    boolean json = format == null || format.isEmpty() || format.equals(Formatter.JSON);
     try {
-      if (!json) {
-        Formatter.check(format);
-      }
+      boolean json = Formatter.indentedJsonOrChecked(format);
       RegistryClient client = ClientFactory.registryClient(context, ref, false, TransportArgs.options(context, insecure));
       List<String> tags = client.listTags();
       // skopeo list-tags' fields

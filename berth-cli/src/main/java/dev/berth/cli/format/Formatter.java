@@ -20,6 +20,21 @@ public final class Formatter {
   }
 
   /**
+   * For commands whose output is skopeo's indented JSON unless a template is given: whether
+   * {@code format} asks for that JSON (unset, empty or {@code json}); a template is {@link #check}ed
+   * now, before the command asks a registry anything.
+   *
+   * @throws TemplateException for a template that would not run
+   */
+  public static boolean indentedJsonOrChecked(String format) throws TemplateException {
+    if (format == null || format.isEmpty() || format.equals(JSON)) {
+      return true;
+    }
+    check(format);
+    return false;
+  }
+
+  /**
    * Parses {@code format} without running it: a command that fetches its data from a registry
    * refuses a bad format before it asks.
    *
