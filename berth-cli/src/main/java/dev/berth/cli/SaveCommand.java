@@ -43,11 +43,12 @@ final class SaveCommand {
         StoredImage image = store.resolve(text);
         items.add(new ArchiveSaver.Item(image, ImageArgs.namedBy(text, image) ? image.name() : null));
       }
+      ArchiveSaver saver = new ArchiveSaver(store, w -> context.err().println("WARNING: " + w));
       if (output == null) {
         if (context.console() != null) {
           throw new UserError("cowardly refusing to save to a terminal. Use the -o flag or redirect");
         }
-        new ArchiveSaver(store, w -> context.err().println("WARNING: " + w)).save(items, context.out());
+        saver.save(items, context.out());
         context.out().flush();
         return 0;
       }
@@ -56,7 +57,7 @@ final class SaveCommand {
       }
       try (AtomicFiles.Pending pending = AtomicFiles.Pending.beside(output)) {
         try (OutputStream out = new BufferedOutputStream(pending.open(), 64 * 1024)) {
-          new ArchiveSaver(store, w -> context.err().println("WARNING: " + w)).save(items, out);
+          saver.save(items, out);
         }
         pending.commit(output);
       }

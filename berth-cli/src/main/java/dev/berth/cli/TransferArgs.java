@@ -8,9 +8,9 @@ import dev.berth.client.transfer.TransferOptions;
  * platforms of a multi-platform image they take. Options of {@link CommandDef} commands.
  */
 final class TransferArgs {
-  static final String CONCURRENCY = "--concurrency";
-  static final String PLATFORM = "--platform";
-  static final String ALL_PLATFORMS = "--all-platforms";
+  private static final String CONCURRENCY = "--concurrency";
+  private static final String PLATFORM = "--platform";
+  private static final String ALL_PLATFORMS = "--all-platforms";
 
   private TransferArgs() {}
 
