@@ -1,5 +1,6 @@
 package dev.berth.cli;
 
+import dev.berth.client.registry.CopyException;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.client.registry.RegistryException;
 import dev.berth.client.registry.TransportOptions;
@@ -58,16 +59,19 @@ final class CopyCommand {
         context.out().println(to.canonical());
       }
       return 0;
-    } catch (RegistryException e) {
-      boolean reading = e.attempt().contains(" from " + from.repository()) || e.attempt().contains(from.repository() + ":")
-          || e.attempt().contains(from.repository() + "@");
-      if (e.isAuthFailure()) {
-        throw reading ? ImageArgs.authFailure(context, e, "pulling from", from) : ImageArgs.authFailure(context, e, "pushing to", to);
+    } catch (CopyException e) {
+      if (!(e.failure() instanceof RegistryException re)) {
+        throw ImageArgs.failure(e.failure());
       }
-      if (reading && (e.code() == ErrorCode.MANIFEST_UNKNOWN || e.code() == ErrorCode.NAME_UNKNOWN || e.status() == 404)) {
-        throw new UserError("manifest for " + from.familiar() + " not found: " + e.reason());
+      // the Copier says which side failed: source and target may be the same repository
+      boolean reading = e.side() == CopyException.Side.SOURCE;
+      if (re.isAuthFailure()) {
+        throw reading ? ImageArgs.authFailure(context, re, "pulling from", from) : ImageArgs.authFailure(context, re, "pushing to", to);
       }
-      throw ImageArgs.failure(e);
+      if (reading && (re.code() == ErrorCode.MANIFEST_UNKNOWN || re.code() == ErrorCode.NAME_UNKNOWN || re.status() == 404)) {
+        throw new UserError("manifest for " + from.familiar() + " not found: " + re.reason());
+      }
+      throw ImageArgs.failure(re);
     } catch (IOException e) {
       throw ImageArgs.failure(e);
     }

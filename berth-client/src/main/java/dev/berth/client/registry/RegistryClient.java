@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The registry calls push, pull and copy need, for one repository, through one
@@ -276,6 +277,8 @@ public final class RegistryClient {
    * in one piece; after a resume the registry's own digest check on {@code PUT} is the proof.
    *
    * @param mountFrom a repository of this registry to mount from (when source and target share it), or null
+   * @throws CopyException with side {@code SOURCE} when the source failed: its GET was refused, or
+   *     its body broke off or was not the blob. Any other failure is this registry's own.
    */
   public Pushed copyBlob(RegistryClient source, Digest digest, long size, String mountFrom, BlobProgress progress)
       throws IOException {
@@ -284,36 +287,77 @@ public final class RegistryClient {
       progress.transferred(size);
       return Pushed.MOUNTED;
     }
-    upload(digest, size, started.location(), progress, (location, offset) ->
-        // GET the source from the offset this registry holds, PATCH it on as it arrives
-        source.transport.once(new GetBlob<>(source.v2("blobs/" + digest), source.repository(), digest, size, offset,
-            (start, body) -> {
-              InputStream in = body;
-              if (start != offset) {
-                if (start != 0) {
-                  throw new IOException("Tried to pull blob " + digest + " from " + source.repository()
-                      + " but failed because: asked for the bytes from " + offset + " on, the registry sent them from " + start);
+    String pull = "pull blob " + digest + " from " + source.repository();
+    // the upload's retries see the source's failures as they are (a source that broke off is
+    // resumed like an upload that did); the one that ends the copy is then said to be the source's
+    AtomicReference<IOException> sourceFailure = new AtomicReference<>();
+    try {
+      upload(digest, size, started.location(), progress, (location, offset) -> {
+        Patched patched;
+        try {
+          // GET the source from the offset this registry holds, PATCH it on as it arrives
+          patched = source.transport.once(new GetBlob<>(source.v2("blobs/" + digest), source.repository(), digest, size,
+              offset, (start, body) -> {
+                InputStream in = body;
+                if (start != offset) {
+                  if (start != 0) {
+                    throw new IOException("Tried to " + pull + " but failed because: asked for the bytes from " + offset
+                        + " on, the registry sent them from " + start);
+                  }
+                  in.skipNBytes(offset);
                 }
-                in.skipNBytes(offset);
-              }
-              Verifying verifying = new Verifying(in, digest, offset == 0 ? size : -1);
-              return transport.once(new WriteUpload(location, repository(), digest, offset, size,
-                  () -> BlobBody.ofStream(verifying, size - offset, sent -> progress.transferred(offset + sent))));
-            })));
+                SourceBody sourceBody = new SourceBody(in, digest, offset == 0 ? size : -1);
+                try {
+                  return new Patched(transport.once(new WriteUpload(location, repository(), digest, offset, size,
+                      () -> BlobBody.ofStream(sourceBody, size - offset, sent -> progress.transferred(offset + sent)))), null);
+                } catch (IOException e) {
+                  // a source body that breaks off (or is not the blob) fails the PATCH too: that is what happened
+                  if (sourceBody.failure() != null) {
+                    throw sourceBody.failure();
+                  }
+                  return new Patched(null, e);
+                }
+              }));
+        } catch (IOException e) {
+          sourceFailure.set(e);
+          throw e;
+        }
+        return patched.location();
+      });
+    } catch (IOException e) {
+      throw e == sourceFailure.get() ? new CopyException(CopyException.Side.SOURCE, e) : e;
+    }
     return Pushed.UPLOADED;
   }
 
   /**
-   * Hashes what passes through and fails the read at the end when it is not the expected blob, so
-   * that a wrong blob is never committed. {@code size < 0}: count only (a resumed part).
+   * What a PATCH fed by the source's GET came to: the next Location, or this registry's failure,
+   * carried out of the GET as a value so that whatever the GET throws is the source's.
    */
-  private static final class Verifying extends FilterInputStream {
+  private record Patched(URI next, IOException failure) {
+    URI location() throws IOException {
+      if (failure != null) {
+        throw failure;
+      }
+      return next;
+    }
+  }
+
+  /**
+   * The source's body as the PATCH reads it. Hashed, failing the read at the end when it is not
+   * the expected blob, so that a wrong blob is never committed; {@code size < 0}: count only (a
+   * resumed part). Keeps what reading it failed with: the PATCH reports that only as a failure of
+   * its own.
+   */
+  private static final class SourceBody extends FilterInputStream {
     private final Digest expected;
     private final long size;
     private final MessageDigest hasher;
     private long seen;
+    private volatile IOException failure;
+    private volatile boolean closed;
 
-    Verifying(InputStream in, Digest expected, long size) {
+    SourceBody(InputStream in, Digest expected, long size) {
       super(in);
       this.expected = expected;
       this.size = size;
@@ -328,18 +372,36 @@ public final class RegistryClient {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0 && size >= 0) {
-        hasher.update(ByteBuffer.wrap(b, off, n));
-        seen += n;
-        if (seen == size) {
-          Digest actual = Digest.fromHash(expected.algorithm(), hasher.digest());
-          if (!actual.equals(expected)) {
-            throw new DigestMismatchException(expected, actual);
+      try {
+        int n = in.read(b, off, len);
+        if (n > 0 && size >= 0) {
+          hasher.update(ByteBuffer.wrap(b, off, n));
+          seen += n;
+          if (seen == size) {
+            Digest actual = Digest.fromHash(expected.algorithm(), hasher.digest());
+            if (!actual.equals(expected)) {
+              throw new DigestMismatchException(expected, actual);
+            }
           }
         }
+        return n;
+      } catch (IOException e) {
+        if (!closed) { // once closed, a read fails because the PATCH gave up, not the source
+          failure = e;
+        }
+        throw e;
       }
-      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      super.close();
+    }
+
+    /** What reading the source failed with while the PATCH still wanted its bytes, or null. */
+    IOException failure() {
+      return failure;
     }
   }
 

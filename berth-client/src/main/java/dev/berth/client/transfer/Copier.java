@@ -1,9 +1,13 @@
 package dev.berth.client.transfer;
 
+import static dev.berth.client.registry.CopyException.Side.SOURCE;
+import static dev.berth.client.registry.CopyException.Side.TARGET;
+
 import dev.berth.client.image.Descriptor;
 import dev.berth.client.image.ImageIndex;
 import dev.berth.client.image.Manifest;
 import dev.berth.client.registry.BlobProgress;
+import dev.berth.client.registry.CopyException;
 import dev.berth.client.registry.PulledManifest;
 import dev.berth.client.registry.RegistryClient;
 import dev.berth.model.Digest;
@@ -20,7 +24,8 @@ import java.util.Map;
  * the source's GET into the target's PATCH, several at a time; within one registry they are
  * mounted instead ({@code ?mount=&from=}), so nothing moves. Manifests are copied byte for byte,
  * so every digest stays what it was. From a multi-platform index: one platform, said aloud, or
- * with {@link TransferOptions#allPlatforms()} the whole index.
+ * with {@link TransferOptions#allPlatforms()} the whole index. A registry call that fails comes out
+ * as a {@link CopyException} saying whether it was the source's or the target's.
  */
 public final class Copier {
   private static final int MAX_DEPTH = 3;
@@ -43,10 +48,14 @@ public final class Copier {
   /** A manifest to copy: its descriptor and exact bytes. */
   private record Copied(Descriptor descriptor, byte[] content) {}
 
+  /**
+   * @throws CopyException when a registry call failed, with its side; a plain {@link IOException}
+   *     is about what the source holds (no platform to choose, an index nested too deep)
+   */
   public Result copy(Reference from, Reference to) throws IOException {
     RetryNotices.announce(source, listener);
     RetryNotices.announce(target, listener);
-    PulledManifest top = source.getManifest(from.digest() != null ? from.digest().toString() : from.tag());
+    PulledManifest top = on(SOURCE, () -> source.getManifest(from.digest() != null ? from.digest().toString() : from.tag()));
     String topType = top.contentType();
     listener.line("Copying " + from.familiar() + " to " + to.familiar());
     Copied root = new Copied(new Descriptor(topType, top.digest(), top.content().length), top.content());
@@ -59,7 +68,7 @@ public final class Copier {
           index.noMatch(options.platform(), from.familiar()) + "; choose one with --platform, or copy all with --all-platforms)"));
       listener.warning("Copying " + options.platform() + " only: the other platforms of the multi-platform image "
           + top.digest() + " are left out (--all-platforms copies them all)");
-      PulledManifest child = source.getManifest(chosen.digest().toString(), chosen.size());
+      PulledManifest child = on(SOURCE, () -> source.getManifest(chosen.digest().toString(), chosen.size()));
       root = new Copied(new Descriptor(chosen.mediaType(), chosen.digest(), chosen.size()), child.content());
     }
     collect(root, manifests, images, 0);
@@ -86,13 +95,15 @@ public final class Copier {
 
     for (Copied m : manifests) {
       if (m != root) {
-        target.putManifest(m.descriptor().digest().toString(), mediaType(m.descriptor()), m.content());
+        on(TARGET, () -> target.putManifest(m.descriptor().digest().toString(), mediaType(m.descriptor()), m.content()));
       }
     }
     String reference = to.tag() != null ? to.tag() : to.digest().toString();
-    Digest digest = target.putManifest(reference, mediaType(root.descriptor()), root.content());
-    listener.line(reference + ": digest: " + digest + " size: " + root.content().length);
-    return new Result(digest, root.content().length);
+    String type = mediaType(root.descriptor());
+    byte[] content = root.content();
+    Digest digest = on(TARGET, () -> target.putManifest(reference, type, content));
+    listener.line(reference + ": digest: " + digest + " size: " + content.length);
+    return new Result(digest, content.length);
   }
 
   /** Adds {@code m} after the manifests it names (fetched from the source), and the images to {@code images}. */
@@ -103,7 +114,7 @@ public final class Copier {
         throw new IOException("the index " + d.digest() + " nests indexes too deep");
       }
       for (Descriptor child : ImageIndex.parse(m.content(), "index " + d.digest()).manifests()) {
-        PulledManifest pulled = source.getManifest(child.digest().toString(), child.size());
+        PulledManifest pulled = on(SOURCE, () -> source.getManifest(child.digest().toString(), child.size()));
         String type = child.mediaType() != null ? child.mediaType() : pulled.contentType();
         collect(new Copied(new Descriptor(type, child.digest(), child.size()), pulled.content()), out, images, depth + 1);
       }
@@ -114,13 +125,29 @@ public final class Copier {
   }
 
   private String copyBlob(Descriptor blob, String mountFrom, String id) throws IOException {
-    if (target.checkBlob(blob.digest()).isPresent()) {
+    if (on(TARGET, () -> target.checkBlob(blob.digest())).isPresent()) {
       return "Layer already exists";
     }
     long size = blob.size();
     BlobProgress progress = listener.progressOf(id, "Copying", size);
-    RegistryClient.Pushed how = target.copyBlob(source, blob.digest(), size, mountFrom, progress);
+    RegistryClient.Pushed how = on(TARGET, () -> target.copyBlob(source, blob.digest(), size, mountFrom, progress));
     return how == RegistryClient.Pushed.MOUNTED ? "Mounted from " + mountFrom : "Pushed";
+  }
+
+  /** A call to the source's or the target's registry. */
+  private interface Call<T> {
+    T run() throws IOException;
+  }
+
+  /** Makes a call to one side, saying which side failed: both may name the same repository. */
+  private static <T> T on(CopyException.Side side, Call<T> call) throws IOException {
+    try {
+      return call.run();
+    } catch (CopyException e) {
+      throw e; // copyBlob's source, which streams inside the target's PATCH, said so itself
+    } catch (IOException e) {
+      throw new CopyException(side, e);
+    }
   }
 
   private static String mediaType(Descriptor d) {
