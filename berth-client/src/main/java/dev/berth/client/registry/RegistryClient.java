@@ -306,7 +306,7 @@ public final class RegistryClient {
                   }
                   in.skipNBytes(offset);
                 }
-                SourceBody sourceBody = new SourceBody(in, digest, offset == 0 ? size : -1);
+                SourceBody sourceBody = new SourceBody(in, digest, offset, size, pull);
                 try {
                   return new Patched(transport.once(new WriteUpload(location, repository(), digest, offset, size,
                       () -> BlobBody.ofStream(sourceBody, size - offset, sent -> progress.transferred(offset + sent)))), null);
@@ -344,23 +344,28 @@ public final class RegistryClient {
   }
 
   /**
-   * The source's body as the PATCH reads it. Hashed, failing the read at the end when it is not
-   * the expected blob, so that a wrong blob is never committed; {@code size < 0}: count only (a
-   * resumed part). Keeps what reading it failed with: the PATCH reports that only as a failure of
-   * its own.
+   * The source's body as the PATCH reads it, from byte {@code offset} of the blob. Hashed when it
+   * is the whole blob, failing the last read when it is not the expected blob, so that a wrong
+   * blob is never committed (after a resume the registry's digest check on {@code PUT} is the
+   * proof); a body that ends short fails as a broken connection, to be resumed as a download is.
+   * Keeps what reading it failed with: the PATCH reports that only as a failure of its own.
    */
   private static final class SourceBody extends FilterInputStream {
     private final Digest expected;
+    private final long offset;
     private final long size;
+    private final String attempt;
     private final MessageDigest hasher;
     private long seen;
     private volatile IOException failure;
     private volatile boolean closed;
 
-    SourceBody(InputStream in, Digest expected, long size) {
+    SourceBody(InputStream in, Digest expected, long offset, long size, String attempt) {
       super(in);
       this.expected = expected;
+      this.offset = offset;
       this.size = size;
+      this.attempt = attempt;
       this.hasher = expected.newHasher();
     }
 
@@ -374,13 +379,19 @@ public final class RegistryClient {
     public int read(byte[] b, int off, int len) throws IOException {
       try {
         int n = in.read(b, off, len);
-        if (n > 0 && size >= 0) {
-          hasher.update(ByteBuffer.wrap(b, off, n));
+        if (n < 0 && offset + seen < size) {
+          throw new BrokenConnectionException("Tried to " + attempt + " but failed because: the response ended after "
+              + (offset + seen) + " of " + size + " bytes", null);
+        }
+        if (n > 0) {
           seen += n;
-          if (seen == size) {
-            Digest actual = Digest.fromHash(expected.algorithm(), hasher.digest());
-            if (!actual.equals(expected)) {
-              throw new DigestMismatchException(expected, actual);
+          if (offset == 0) {
+            hasher.update(ByteBuffer.wrap(b, off, n));
+            if (seen == size) {
+              Digest actual = Digest.fromHash(expected.algorithm(), hasher.digest());
+              if (!actual.equals(expected)) {
+                throw new DigestMismatchException(expected, actual);
+              }
             }
           }
         }

@@ -140,6 +140,21 @@ class HostileRegistryTest {
   }
 
   @Test
+  void aCopySourceWhoseBodyEndsShortIsTheSourcesBrokenConnectionNotTheTargets() throws Exception {
+    TestServer source = server((req, body) -> req.response().putHeader("Content-Length", "40")
+        .end(io.vertx.core.buffer.Buffer.buffer(new byte[40])));
+    TestServer target = server((req, body) -> req.response().setStatusCode(202)
+        .putHeader("Location", "/v2/a/b/blobs/uploads/1").end());
+    assertThatThrownBy(() -> client(target).copyBlob(client(source), DIGEST, 100, null, BlobProgress.NONE))
+        .isInstanceOfSatisfying(CopyException.class, e -> {
+          assertThat(e.side()).isEqualTo(CopyException.Side.SOURCE);
+          assertThat(e.failure()).isInstanceOf(dev.berth.client.http.BrokenConnectionException.class);
+        })
+        .hasMessage("Tried to pull blob " + DIGEST + " from " + source.host() + "/a/b but failed because: "
+            + "the response ended after 40 of 100 bytes");
+  }
+
+  @Test
   void anEndlessRedirectBodyIsNotReadToItsEnd() throws Exception {
     TestServer storage = server((req, body) -> req.response().end(io.vertx.core.buffer.Buffer.buffer(BLOB)));
     TestServer registry = server((req, body) -> {
