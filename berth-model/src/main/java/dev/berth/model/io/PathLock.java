@@ -1,0 +1,112 @@
+package dev.berth.model.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Locks a file that its writers replace whole, by renaming a new version over it, for a
+ * read-modify-write (the registry's htpasswd file). What a missing file means, which modes and how
+ * the new version is written stay with the caller.
+ *
+ * <p>Two locks, in this order. First this JVM's own, per path ({@link #take}): a second {@link
+ * FileLock} on a file the process already locks is an error, not a wait, and POSIX locks belong
+ * to the whole process anyway. Then the OS lock on the file itself ({@link #lockFile}), which keeps
+ * other processes out and leaves no lock file behind. Since a writer replaces the file, a waiter
+ * may end up holding the lock on a file the path no longer names; {@link #lockFile} notices and
+ * returns null, and the caller starts over on the new file.
+ *
+ * <p>POSIX drops a process's lock on a file when <em>any</em> of its descriptors of that file is
+ * closed, so the locked content is read through {@link LockedChannel#read}, and a JVM that both
+ * edits the file and reads it by path takes this lock for the read too.
+ *
+ * <p>berth-credentials' {@code LockedFile} takes the same steps in a copy of its own, since
+ * docker-credential-berth's jar carries that one package and nothing else: a fix here belongs
+ * there too.
+ */
+public final class PathLock implements AutoCloseable {
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+  private final Path file;
+  private final ReentrantLock local;
+
+  private PathLock(Path file, ReentrantLock local) {
+    this.file = file;
+    this.local = local;
+  }
+
+  /** Waits until no other thread of this JVM holds {@code file}, then holds it. */
+  public static PathLock take(Path file) {
+    Path key = file.toAbsolutePath().normalize();
+    ReentrantLock local = IN_PROCESS.computeIfAbsent(key, p -> new ReentrantLock());
+    local.lock();
+    return new PathLock(key, local);
+  }
+
+  /** The path held (absolute, normalised). */
+  public Path file() {
+    return file;
+  }
+
+  /**
+   * One try at the OS lock on the file the path names now, opened for reading and writing; blocks
+   * while another process holds it.
+   *
+   * @return the file, open and locked; null when by then the path named another file or none (a
+   *     writer replaced or removed it meanwhile): try again
+   * @throws java.nio.file.AccessDeniedException when the file cannot be opened for writing
+   */
+  public LockedChannel lockFile() throws IOException {
+    // The file the path names just before and just after we open it (so, the file we opened), and
+    // again once we hold the lock: the same file means the lock is on the file everybody reads. A
+    // writer that replaced it while we waited shows as a different one. Both looks around the open
+    // matter: inode numbers are reused at once, so a file replaced while we waited can come back
+    // under the number we saw before the open (3 processes writing 15 times each lost an entry
+    // that way); fooling both looks takes two replacements within the microseconds of one open.
+    Object before = fileKey(file);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      return null; // removed between the look and the open
+    }
+    boolean locked = false;
+    try {
+      if (before == null || !before.equals(fileKey(file))) {
+        return null; // replaced around the open: which file we hold is unknown
+      }
+      FileLock lock = channel.lock();
+      if (!before.equals(fileKey(file))) {
+        return null; // replaced while we waited: nobody reads the file we locked any more
+      }
+      locked = true;
+      return new LockedChannel(channel, lock);
+    } finally {
+      if (!locked) {
+        channel.close(); // releases the lock too, if taken
+      }
+    }
+  }
+
+  /** Lets the next thread of this JVM have the path. */
+  @Override
+  public void close() {
+    local.unlock();
+  }
+
+  // Follows links as the open does: the key is that of the file an open of the path reaches.
+  private static Object fileKey(Path path) throws IOException {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+}
