@@ -1,11 +1,12 @@
 package dev.berth.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.berth.model.io.LockedChannel;
+import dev.berth.model.io.PathLock;
 import dev.berth.server.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -23,10 +23,10 @@ import java.util.Set;
  * what the other wrote: one {@code user:$2y$…} line per user, other lines (comments, users with
  * other hash types) kept as they are, in their order.
  *
- * <p>A change is a read-modify-write under a lock on the file, finished by an atomic rename (a
- * crash leaves the old file or the new one). Two editors at once: the second waits for the lock,
- * then sees that the file it locked was replaced and starts over on the new one, so no change
- * is lost. The file keeps its permissions; a new one is 0600.
+ * <p>A change is a read-modify-write under a lock on the file ({@link PathLock}), finished by an
+ * atomic rename (a crash leaves the old file or the new one). Two editors at once: the second waits
+ * for the lock, then sees that the file it locked was replaced and starts over on the new one, so
+ * no change is lost. The file keeps its permissions; a new one is 0600.
  */
 public final class UsersFileEditor {
   public static final int DEFAULT_COST = 10;
@@ -103,26 +103,15 @@ public final class UsersFileEditor {
     void apply(List<String> lines);
   }
 
-  /**
-   * One editor at a time per file within this JVM: a second file lock on the same file from one
-   * process is an error, not a wait, and POSIX locks belong to the process anyway.
-   */
-  private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   private static void edit(Path file, boolean create, Change change) {
-    Path target = file.toAbsolutePath().normalize();
-    java.util.concurrent.locks.ReentrantLock local =
-        IN_PROCESS.computeIfAbsent(target, p -> new java.util.concurrent.locks.ReentrantLock());
-    local.lock();
-    try {
-      editLocked(file, target, create, change);
-    } finally {
-      local.unlock();
+    // held while a missing file is created too: threads of this JVM create it one at a time
+    try (PathLock local = PathLock.take(file)) {
+      editLocked(file, local, create, change);
     }
   }
 
-  private static void editLocked(Path file, Path target, boolean create, Change change) {
+  private static void editLocked(Path file, PathLock local, boolean create, Change change) {
+    Path target = local.file();
     for (int attempt = 0; attempt < 100; attempt++) {
       if (!Files.exists(target)) {
         if (!create) {
@@ -152,29 +141,16 @@ public final class UsersFileEditor {
           throw new UncheckedIOException("cannot write users file " + file + ": " + e.getMessage(), e);
         }
       }
-      try {
-        Object before = fileKey(target);
-        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-          // the path named the same file just before and after the open, so this is the file we
-          // opened (inode numbers come back at once: one look before the open is not enough)
-          if (before == null || !before.equals(fileKey(target))) {
-            continue;
-          }
-          FileLock lock = ch.lock();
-          Objects.requireNonNull(lock);
-          // and still is once we hold the lock: another editor that renamed its new version into
-          // place meanwhile shows as a different file; start over on that one
-          if (!before.equals(fileKey(target))) {
-            continue;
-          }
-          // read through the locked descriptor: opening and closing the file by path would drop
-          // this process's lock (POSIX locks go with any descriptor's close)
-          List<String> lines = new ArrayList<>(readAll(ch).lines().toList());
-          change.apply(lines);
-          Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(target);
-          AtomicFiles.write(target, content(lines), permissions);
-          return;
+      try (LockedChannel locked = local.lockFile()) {
+        if (locked == null) {
+          continue; // another editor replaced (or removed) the file meanwhile: start over on the new one
         }
+        byte[] current = locked.read(64 * 1024 * 1024, "larger than 64 MiB");
+        List<String> lines = new ArrayList<>(new String(current, StandardCharsets.UTF_8).lines().toList());
+        change.apply(lines);
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(target);
+        AtomicFiles.write(target, content(lines), permissions);
+        return;
       } catch (NoSuchFileException e) {
         // removed under us: start over
       } catch (IOException e) {
@@ -182,22 +158,6 @@ public final class UsersFileEditor {
       }
     }
     throw new IllegalStateException("users file " + file + " kept changing; try again");
-  }
-
-  private static String readAll(FileChannel ch) throws IOException {
-    long size = ch.size();
-    if (size > 64L * 1024 * 1024) {
-      throw new IOException("larger than 64 MiB");
-    }
-    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) size);
-    while (buffer.hasRemaining() && ch.read(buffer, buffer.position()) >= 0) {
-      // read on
-    }
-    return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-  }
-
-  private static Object fileKey(Path file) throws IOException {
-    return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
   }
 
   private static byte[] content(List<String> lines) {
