@@ -30,7 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * the user's directory. Since a write replaces the file by renaming a new one over it, a waiter may
  * end up holding the lock on a file that is no longer there; it notices (the path now names another
  * file) and locks again. An in-process lock comes first, since one JVM cannot hold two file locks on
- * one file.
+ * one file. These steps are a copy of berth-model's {@code dev.berth.model.io.PathLock} (which the
+ * htpasswd editor uses): this package goes alone into docker-credential-berth's jar ({@code
+ * HelperInstaller}), where no class from elsewhere is found. A fix to one belongs in the other.
  *
  * <p>A symbolic link ({@code config.json} managed by a dotfile tool) is followed: its target is
  * locked and replaced, the link stays.
