@@ -5,6 +5,7 @@ import dev.berth.credentials.vault.Entry;
 import dev.berth.credentials.vault.HelperMain;
 import dev.berth.credentials.vault.Vault;
 import dev.berth.credentials.vault.LockedFile;
+import dev.berth.model.io.PathLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +35,8 @@ import java.util.stream.Stream;
  * <pre>
  * DIR/docker-credential-berth                       a small sh launcher (0755), DIR on PATH (~/.local/bin)
  * $XDG_DATA_HOME/berth/helper/                      (~/.local/share/berth/helper)
- * ├── docker-credential-berth.jar                   the helper's classes only (package dev.berth.credentials.vault)
+ * ├── docker-credential-berth.jar                   the helper's classes only (dev.berth.credentials.vault, and
+ * │                                                 dev.berth.model.io for the store's file lock)
  * └── docker-credential-berth.aot                   a JDK 25 AOT cache trained on get through the agent
  * </pre>
  *
@@ -52,7 +54,8 @@ public final class HelperInstaller {
   static final String JAR = PROGRAM + ".jar";
   static final String CACHE = PROGRAM + ".aot";
   static final String MARKER = "installed by 'berth helper install'";
-  private static final String PACKAGE_DIR = HelperMain.class.getPackageName().replace('.', '/') + "/";
+  // the helper's package, and the file lock it shares with berth-server (from berth-model)
+  private static final List<Class<?>> PACKAGES = List.of(HelperMain.class, PathLock.class);
 
   private final Path binDir;
   private final Path dataDir;
@@ -165,30 +168,14 @@ public final class HelperInstaller {
     return flags;
   }
 
-  /** The helper's classes, copied from wherever this class was loaded (berth.jar or a classes directory). */
+  /**
+   * The helper's classes, copied from wherever they were loaded (berth.jar, or a module's classes
+   * directory each).
+   */
   byte[] helperJar() throws IOException {
     Map<String, byte[]> classes = new TreeMap<>();
-    Path source = codeSource();
-    if (Files.isDirectory(source)) {
-      Path pkg = source.resolve(PACKAGE_DIR);
-      try (Stream<Path> files = Files.walk(pkg)) {
-        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-          classes.put(source.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
-        }
-      }
-    } else {
-      try (JarFile jar = new JarFile(source.toFile())) {
-        for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
-          if (!e.isDirectory() && e.getName().startsWith(PACKAGE_DIR)) {
-            try (InputStream in = jar.getInputStream(e)) {
-              classes.put(e.getName(), in.readAllBytes());
-            }
-          }
-        }
-      }
-    }
-    if (!classes.containsKey(PACKAGE_DIR + "HelperMain.class")) {
-      throw new IOException("cannot find the helper's classes in " + source);
+    for (Class<?> member : PACKAGES) {
+      copyPackage(member, classes);
     }
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -204,6 +191,32 @@ public final class HelperInstaller {
       }
     }
     return bytes.toByteArray();
+  }
+
+  private static void copyPackage(Class<?> member, Map<String, byte[]> classes) throws IOException {
+    String dir = member.getPackageName().replace('.', '/') + "/";
+    Path source = codeSource(member);
+    if (Files.isDirectory(source)) {
+      Path pkg = source.resolve(dir);
+      try (Stream<Path> files = Files.walk(pkg)) {
+        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+          classes.put(source.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+        }
+      }
+    } else {
+      try (JarFile jar = new JarFile(source.toFile())) {
+        for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
+          if (!e.isDirectory() && e.getName().startsWith(dir)) {
+            try (InputStream in = jar.getInputStream(e)) {
+              classes.put(e.getName(), in.readAllBytes());
+            }
+          }
+        }
+      }
+    }
+    if (!classes.containsKey(dir + member.getSimpleName() + ".class")) {
+      throw new IOException("cannot find the helper's classes in " + source);
+    }
   }
 
   // Runs the helper once with -XX:AOTCacheOutput against a throw-away store and its agent (made
@@ -276,9 +289,9 @@ public final class HelperInstaller {
     return Runtime.version().feature();
   }
 
-  private static Path codeSource() throws IOException {
+  private static Path codeSource(Class<?> member) throws IOException {
     try {
-      return Path.of(HelperMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Path.of(member.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | RuntimeException e) {
       throw new IOException("cannot tell where Berth's classes are: " + e.getMessage());
     }

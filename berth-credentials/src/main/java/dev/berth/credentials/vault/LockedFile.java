@@ -1,9 +1,10 @@
 package dev.berth.credentials.vault;
 
+import dev.berth.model.io.LockedChannel;
+import dev.berth.model.io.PathLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,26 +14,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A file that holds secrets, rewritten whole and atomically under an exclusive lock: the one place
  * that knows how (docker's {@code config.json} and Berth's encrypted store both use it).
  *
- * <p>The lock is taken on the file itself, not on a sibling lock file, so nothing is left behind in
- * the user's directory. Since a write replaces the file by renaming a new one over it, a waiter may
- * end up holding the lock on a file that is no longer there; it notices (the path now names another
- * file) and locks again. An in-process lock comes first, since one JVM cannot hold two file locks on
- * one file. These steps are a copy of berth-model's {@code dev.berth.model.io.PathLock} (which the
- * htpasswd editor uses): this package goes alone into docker-credential-berth's jar ({@code
- * HelperInstaller}), where no class from elsewhere is found. A fix to one belongs in the other.
+ * <p>The lock is taken on the file itself ({@link PathLock}), not on a sibling lock file, so nothing
+ * is left behind in the user's directory. Since a write replaces the file by renaming a new one over
+ * it, a waiter may end up holding the lock on a file that is no longer there; it notices (the path
+ * now names another file) and locks again.
  *
  * <p>A symbolic link ({@code config.json} managed by a dotfile tool) is followed: its target is
  * locked and replaced, the link stays.
@@ -44,19 +39,16 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class LockedFile {
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-  private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
   private final Path target;
-  private final FileChannel channel;
-  private final FileLock lock;
-  private final ReentrantLock local;
+  private final PathLock local;
+  private final LockedChannel channel;
   private final boolean created;
 
-  private LockedFile(Path target, FileChannel channel, FileLock lock, ReentrantLock local, boolean created) {
+  private LockedFile(Path target, PathLock local, LockedChannel channel, boolean created) {
     this.target = target;
-    this.channel = channel;
-    this.lock = lock;
     this.local = local;
+    this.channel = channel;
     this.created = created;
   }
 
@@ -68,8 +60,7 @@ public final class LockedFile {
   public static LockedFile lock(Path file) throws IOException {
     Path target = realTarget(file.toAbsolutePath().normalize());
     createDirectories(target.getParent());
-    ReentrantLock local = IN_PROCESS.computeIfAbsent(target, p -> new ReentrantLock());
-    local.lock();
+    PathLock local = PathLock.take(target);
     boolean locked = false;
     try {
       boolean created = false;
@@ -78,46 +69,25 @@ public final class LockedFile {
           throw new IOException("cannot lock " + target + ": it keeps being replaced");
         }
         created |= createIfMissing(target);
-        // The file the path names just before and just after we open it (so, the file we opened),
-        // and again once we hold the lock: the same file means the lock is on the file everybody
-        // reads. A writer that replaced it while we waited shows as a different one. Both looks
-        // around the open matter: inode numbers are reused at once, so a file replaced while we
-        // waited can come back under the number we saw before the open (3 processes writing 15
-        // times each lost an entry that way); fooling both looks takes two replacements within the
-        // microseconds of one open.
-        Object before = fileKey(target);
-        FileChannel channel;
+        LockedChannel channel;
         try {
-          channel = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-          continue; // removed between the look and the open
+          channel = local.lockFile();
         } catch (AccessDeniedException e) {
           // a file the user made read-only is still replaced by rename, as docker does; its lock
           // then lives in a sibling file (the one case that leaves a lock file behind)
+          channel = siblingLocked(target);
           locked = true;
-          return siblingLocked(target, local);
+          return new LockedFile(target, local, channel, false);
         }
-        if (before == null || !before.equals(fileKey(target))) {
-          channel.close(); // replaced around the open: which file we hold is unknown
-          continue;
-        }
-        FileLock lock;
-        try {
-          lock = channel.lock();
-        } catch (IOException | RuntimeException e) {
-          channel.close();
-          throw e;
-        }
-        if (before != null && before.equals(fileKey(target))) {
+        if (channel != null) {
           locked = true;
-          return new LockedFile(target, channel, lock, local, created);
+          return new LockedFile(target, local, channel, created);
         }
-        lock.release();
-        channel.close();
+        // another writer replaced or removed the file meanwhile: start over on the new one
       }
     } finally {
       if (!locked) {
-        local.unlock();
+        local.close();
       }
     }
   }
@@ -133,20 +103,7 @@ public final class LockedFile {
    * not be opened and closed again by path while it is locked.
    */
   public byte[] read() throws IOException {
-    long size = channel.size();
-    if (size > Integer.MAX_VALUE - 16) {
-      throw new IOException(target + " is too large");
-    }
-    ByteBuffer buffer = ByteBuffer.allocate((int) size);
-    long position = 0;
-    while (buffer.hasRemaining()) {
-      int n = channel.read(buffer, position);
-      if (n < 0) {
-        break;
-      }
-      position += n;
-    }
-    return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    return channel.read(Integer.MAX_VALUE - 16, target + " is too large");
   }
 
   /**
@@ -156,12 +113,8 @@ public final class LockedFile {
    */
   public static byte[] readShared(Path file) throws IOException {
     Path target = realTarget(file.toAbsolutePath().normalize());
-    ReentrantLock local = IN_PROCESS.computeIfAbsent(target, p -> new ReentrantLock());
-    local.lock();
-    try {
+    try (PathLock local = PathLock.take(target)) {
       return Files.readAllBytes(target);
-    } finally {
-      local.unlock();
     }
   }
 
@@ -183,10 +136,9 @@ public final class LockedFile {
 
   public void release() throws IOException {
     try {
-      lock.release();
       channel.close();
     } finally {
-      local.unlock();
+      local.close();
     }
   }
 
@@ -300,23 +252,10 @@ public final class LockedFile {
     return mode;
   }
 
-  private static LockedFile siblingLocked(Path target, ReentrantLock local) throws IOException {
+  private static LockedChannel siblingLocked(Path target) throws IOException {
     Path lockFile = target.resolveSibling("." + target.getFileName() + ".lock");
-    FileChannel channel;
-    try {
-      channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(FILE_MODE));
-    } catch (IOException e) {
-      local.unlock();
-      throw e;
-    }
-    try {
-      return new LockedFile(target, channel, channel.lock(), local, false);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      local.unlock();
-      throw e;
-    }
+    return LockedChannel.lock(FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+        PosixFilePermissions.asFileAttribute(FILE_MODE)));
   }
 
   private static boolean createIfMissing(Path target) throws IOException {
@@ -326,14 +265,6 @@ public final class LockedFile {
       return true;
     } catch (FileAlreadyExistsException e) {
       return false; // the usual case
-    }
-  }
-
-  private static Object fileKey(Path path) throws IOException {
-    try {
-      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-    } catch (NoSuchFileException e) {
-      return null;
     }
   }
 }

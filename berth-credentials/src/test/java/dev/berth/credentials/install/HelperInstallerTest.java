@@ -38,10 +38,11 @@ class HelperInstallerTest {
         .contains(" -cp " + installer.jar() + " dev.berth.credentials.vault.HelperMain \"$@\"\n")
         .contains("-Xlog:disable -Xlog:all=warning:stderr");
 
-    // only the helper's package: everything it needs is in the JDK (a missing class would fail below)
+    // only the helper's package and berth-model's file lock: everything else it needs is in the
+    // JDK (a missing class would fail below)
     try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(Files.readAllBytes(installer.jar())))) {
       for (JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
-        assertThat(e.getName()).startsWith("dev/berth/credentials/vault/");
+        assertThat(e.getName()).matches("dev/berth/(credentials/vault|model/io)/.*");
       }
     }
     Exec.Result store = run(launcher, "{\"ServerURL\":\"h:1\",\"Username\":\"u\",\"Secret\":\"s\"}", "store");

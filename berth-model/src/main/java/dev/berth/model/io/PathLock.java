@@ -13,8 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Locks a file that its writers replace whole, by renaming a new version over it, for a
- * read-modify-write (the registry's htpasswd file). What a missing file means, which modes and how
- * the new version is written stay with the caller.
+ * read-modify-write: the one place that knows how (docker's {@code config.json}, the credential
+ * store and the registry's htpasswd file all use it). What a missing file means, which modes and
+ * how the new version is written stay with each caller.
  *
  * <p>Two locks, in this order. First this JVM's own, per path ({@link #take}): a second {@link
  * FileLock} on a file the process already locks is an error, not a wait, and POSIX locks belong
@@ -27,9 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * closed, so the locked content is read through {@link LockedChannel#read}, and a JVM that both
  * edits the file and reads it by path takes this lock for the read too.
  *
- * <p>berth-credentials' {@code LockedFile} takes the same steps in a copy of its own, since
- * docker-credential-berth's jar carries that one package and nothing else: a fix here belongs
- * there too.
+ * <p>docker-credential-berth's small jar carries this package too ({@code HelperInstaller}): it
+ * needs nothing but the JDK.
  */
 public final class PathLock implements AutoCloseable {
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
