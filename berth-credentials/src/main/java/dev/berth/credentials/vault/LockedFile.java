@@ -44,12 +44,15 @@ public final class LockedFile {
   private final PathLock local;
   private final LockedChannel channel;
   private final boolean created;
+  /** The OS lock is on a sibling file: the target is read-only to us (see {@link #lock}). */
+  private final boolean sibling;
 
-  private LockedFile(Path target, PathLock local, LockedChannel channel, boolean created) {
+  private LockedFile(Path target, PathLock local, LockedChannel channel, boolean created, boolean sibling) {
     this.target = target;
     this.local = local;
     this.channel = channel;
     this.created = created;
+    this.sibling = sibling;
   }
 
   /**
@@ -77,11 +80,11 @@ public final class LockedFile {
           // then lives in a sibling file (the one case that leaves a lock file behind)
           channel = siblingLocked(target);
           locked = true;
-          return new LockedFile(target, local, channel, false);
+          return new LockedFile(target, local, channel, false, true);
         }
         if (channel != null) {
           locked = true;
-          return new LockedFile(target, local, channel, created);
+          return new LockedFile(target, local, channel, created, false);
         }
         // another writer replaced or removed the file meanwhile: start over on the new one
       }
@@ -103,6 +106,11 @@ public final class LockedFile {
    * not be opened and closed again by path while it is locked.
    */
   public byte[] read() throws IOException {
+    if (sibling) {
+      // the locked channel is the sibling lock file's; the content is the target's, and reading it
+      // by path closes no descriptor of the locked file
+      return Files.readAllBytes(target);
+    }
     return channel.read(Integer.MAX_VALUE - 16, target + " is too large");
   }
 
@@ -190,7 +198,6 @@ public final class LockedFile {
     Path temp = newTempFile(dir, "." + target.getFileName());
     boolean moved = false;
     try {
-      Files.setPosixFilePermissions(temp, mode); // umask may have narrowed it; never widen beyond 0600
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {
@@ -198,6 +205,9 @@ public final class LockedFile {
         }
         out.force(true);
       }
+      // after the write: a mode without write permission (a user's 0400) would refuse the open,
+      // to anyone but root. Never wider than 0600; umask may have narrowed it.
+      Files.setPosixFilePermissions(temp, mode);
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
