@@ -61,7 +61,7 @@ public final class LockedFile {
    * or thread holds it.
    */
   public static LockedFile lock(Path file) throws IOException {
-    Path target = realTarget(file.toAbsolutePath().normalize());
+    Path target = PathLock.followLinks(file);
     createDirectories(target.getParent());
     PathLock local = PathLock.take(target);
     boolean locked = false;
@@ -120,7 +120,7 @@ public final class LockedFile {
    * would drop a lock another thread holds on it.
    */
   public static byte[] readShared(Path file) throws IOException {
-    Path target = realTarget(file.toAbsolutePath().normalize());
+    Path target = PathLock.followLinks(file);
     try (PathLock local = PathLock.take(target)) {
       return Files.readAllBytes(target);
     }
@@ -237,18 +237,6 @@ public final class LockedFile {
         throw new IOException("cannot create directory " + dir + ": a file is in the way", e);
       }
     }
-  }
-
-  /** Follows symbolic links (relative ones against their own directory) to the file they name. */
-  public static Path realTarget(Path file) throws IOException {
-    Path target = file;
-    for (int hops = 0; Files.isSymbolicLink(target); hops++) {
-      if (hops == 40) {
-        throw new IOException("cannot follow " + file + ": too many levels of symbolic links");
-      }
-      target = target.resolveSibling(Files.readSymbolicLink(target)).normalize();
-    }
-    return target;
   }
 
   // 0600, or the existing file's mode when that is stricter (a user who chose 0400 keeps it).

@@ -26,7 +26,8 @@ import java.util.Set;
  * <p>A change is a read-modify-write under a lock on the file ({@link PathLock}), finished by an
  * atomic rename (a crash leaves the old file or the new one). Two editors at once: the second waits
  * for the lock, then sees that the file it locked was replaced and starts over on the new one, so
- * no change is lost. The file keeps its permissions; a new one is 0600.
+ * no change is lost. The file keeps its permissions; a new one is 0600. A users file that is a
+ * symbolic link stays one: the file it names is replaced.
  */
 public final class UsersFileEditor {
   public static final int DEFAULT_COST = 10;
@@ -104,8 +105,14 @@ public final class UsersFileEditor {
   }
 
   private static void edit(Path file, boolean create, Change change) {
+    Path target;
+    try {
+      target = PathLock.followLinks(file); // a symlinked users file stays a link; its target is replaced
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot change users file " + file + ": " + e.getMessage(), e);
+    }
     // held while a missing file is created too: threads of this JVM create it one at a time
-    try (PathLock local = PathLock.take(file)) {
+    try (PathLock local = PathLock.take(target)) {
       editLocked(file, local, create, change);
     }
   }
