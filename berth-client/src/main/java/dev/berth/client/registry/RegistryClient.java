@@ -390,7 +390,9 @@ public final class RegistryClient {
             if (seen == size) {
               Digest actual = Digest.fromHash(expected.algorithm(), hasher.digest());
               if (!actual.equals(expected)) {
-                throw new DigestMismatchException(expected, actual);
+                // worded as a pull's: the source sent the wrong bytes
+                throw new DigestMismatchException("Tried to " + attempt + " but failed because: digest mismatch: the content"
+                    + " hashes to " + actual);
               }
             }
           }

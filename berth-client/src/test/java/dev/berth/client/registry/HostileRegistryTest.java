@@ -155,6 +155,27 @@ class HostileRegistryTest {
   }
 
   @Test
+  void aCopySourceSendingOtherBytesIsTheSourcesFailureWordedAsAPulls() throws Exception {
+    byte[] other = new byte[100];
+    java.util.Arrays.fill(other, (byte) 1);
+    TestServer source = server((req, body) -> req.response().end(io.vertx.core.buffer.Buffer.buffer(other)));
+    TestServer target = server((req, body) -> {
+      if (req.method() == io.vertx.core.http.HttpMethod.HEAD) {
+        req.response().setStatusCode(404).end(); // asked after the failure: the blob is not there
+      } else {
+        req.response().setStatusCode(202).putHeader("Location", "/v2/a/b/blobs/uploads/1").end();
+      }
+    });
+    assertThatThrownBy(() -> client(target).copyBlob(client(source), DIGEST, 100, null, BlobProgress.NONE))
+        .isInstanceOfSatisfying(CopyException.class, e -> {
+          assertThat(e.side()).isEqualTo(CopyException.Side.SOURCE);
+          assertThat(e.failure()).isInstanceOf(dev.berth.client.store.DigestMismatchException.class);
+        })
+        .hasMessageStartingWith("Tried to pull blob " + DIGEST + " from " + source.host() + "/a/b but failed because: "
+            + "digest mismatch: the content hashes to sha256:");
+  }
+
+  @Test
   void anEndlessRedirectBodyIsNotReadToItsEnd() throws Exception {
     TestServer storage = server((req, body) -> req.response().end(io.vertx.core.buffer.Buffer.buffer(BLOB)));
     TestServer registry = server((req, body) -> {
