@@ -99,7 +99,7 @@ final class AotTraining {
     // the training runs on berth-client.jar, which lacks the registry's libraries: berth.jar beside it serves
     Path serverJar = jar.resolveSibling("berth.jar");
     if (!Files.isRegularFile(serverJar)) {
-      serverJar = jar;
+      return;
     }
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder serve = new ProcessBuilder(javaBin, "-jar", serverJar.toString(), "serve", "--listen", "127.0.0.1:0",

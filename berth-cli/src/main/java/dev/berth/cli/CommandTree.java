@@ -210,8 +210,8 @@ final class CommandTree {
         .description("Show this help and exit").build());
     spec.addOption(OptionSpec.builder("-v", "--version").versionHelp(true)
         .description("Print version information and quit").build());
-    // asked for only by -v: reading the version resource opens the 40 MB jar (10-25 ms), which a
-    // command started from the AOT cache otherwise never does
+    // asked for only by -v: reading the version resource opens and indexes the jar, which a command
+    // started from the AOT cache may otherwise never do
     spec.versionProvider(() -> new String[] {"Berth version " + BerthVersion.VERSION});
     return spec;
   }

@@ -68,7 +68,8 @@ final class CopyCommand {
       if (re.isAuthFailure()) {
         throw reading ? ImageArgs.authFailure(context, re, "pulling from", from) : ImageArgs.authFailure(context, re, "pushing to", to);
       }
-      if (reading && (re.code() == ErrorCode.MANIFEST_UNKNOWN || re.code() == ErrorCode.NAME_UNKNOWN || re.status() == 404)) {
+      if (reading && e.item() == CopyException.Item.MANIFEST
+          && (re.code() == ErrorCode.MANIFEST_UNKNOWN || re.code() == ErrorCode.NAME_UNKNOWN || re.status() == 404)) {
         throw new UserError("manifest for " + from.familiar() + " not found: " + re.reason());
       }
       throw ImageArgs.failure(re);

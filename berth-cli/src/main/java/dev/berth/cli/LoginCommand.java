@@ -182,7 +182,7 @@ final class LoginCommand {
     try {
       DockerCredentials.Target target = credentials.plan(key, store);
       if (target.kind() == DockerCredentials.Kind.BERTH) {
-        Warmup.inBackground(Vault::prepareCrypto); // nothing to do if started before parsing
+        Warmup.inBackground(Vault::prepareCrypto); // done once: a no-op if the warm-up before parsing did it
       }
       return target;
     } catch (ConfigFileException e) {

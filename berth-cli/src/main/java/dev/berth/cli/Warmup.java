@@ -14,8 +14,8 @@ final class Warmup {
       for (Runnable step : steps) {
         try {
           step.run();
-        } catch (RuntimeException e) {
-          // reported, if it matters, when the command does the same for real
+        } catch (RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
+          // reported, if it matters, when the command does the same for real (never a stack trace here)
         }
       }
     }, "berth-warmup");

@@ -120,6 +120,22 @@ class CopyCommandTest {
   }
 
   @Test
+  void aSourceBlobThatIsGoneIsNotAManifestNotFound() throws Exception {
+    // copy/blobless:1 names a layer its repository no longer links: the manifest is there, the blob is not
+    login(home, "bob", "bob-pa55", host);
+    CliRun berth = new CliRun(home);
+    CliRun.Result seed = berth.run("copy", host + "/copy/app:1", host + "/copy/blobless:1");
+    assertThat(seed.exitCode()).as(seed.err()).isZero();
+    String layer = image.layers().getFirst().digest();
+    Files.delete(serverDir.resolve("storage/repositories/copy/blobless/_layers/sha256/" + layer.substring(7) + "/link"));
+
+    CliRun.Result copy = berth.run("copy", host + "/copy/blobless:1", host + "/copy/elsewhere:1");
+    assertThat(copy.exitCode()).as(copy.err()).isEqualTo(1);
+    assertThat(copy.err()).startsWith("Error: Tried to pull blob " + layer + " from " + host + "/copy/blobless")
+        .contains("blob unknown").doesNotContain("manifest for").hasLineCount(1);
+  }
+
+  @Test
   void aTargetThatRefusesThePushInTheSameRepositoryIsPushingTo() throws Exception {
     // reader may pull copy/app but not push to it: the blobs are all there, the manifest PUT is refused
     login(home, "reader", "reader-pa55", host);

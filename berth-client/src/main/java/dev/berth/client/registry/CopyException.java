@@ -12,17 +12,26 @@ import java.io.IOException;
 public final class CopyException extends IOException {
   public enum Side { SOURCE, TARGET }
 
+  /** What the failing call was about: a 404 means another thing for each. */
+  public enum Item { MANIFEST, BLOB }
+
   private final Side side;
+  private final Item item;
   private final IOException failure;
 
-  public CopyException(Side side, IOException failure) {
+  public CopyException(Side side, Item item, IOException failure) {
     super(failure.getMessage(), failure);
     this.side = side;
+    this.item = item;
     this.failure = failure;
   }
 
   public Side side() {
     return side;
+  }
+
+  public Item item() {
+    return item;
   }
 
   /** What the side's call failed with. */

@@ -325,7 +325,7 @@ public final class RegistryClient {
         return patched.location();
       });
     } catch (IOException e) {
-      throw e == sourceFailure.get() ? new CopyException(CopyException.Side.SOURCE, e) : e;
+      throw e == sourceFailure.get() ? new CopyException(CopyException.Side.SOURCE, CopyException.Item.BLOB, e) : e;
     }
     return Pushed.UPLOADED;
   }

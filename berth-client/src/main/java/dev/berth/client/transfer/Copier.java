@@ -1,5 +1,7 @@
 package dev.berth.client.transfer;
 
+import static dev.berth.client.registry.CopyException.Item.BLOB;
+import static dev.berth.client.registry.CopyException.Item.MANIFEST;
 import static dev.berth.client.registry.CopyException.Side.SOURCE;
 import static dev.berth.client.registry.CopyException.Side.TARGET;
 
@@ -55,7 +57,7 @@ public final class Copier {
   public Result copy(Reference from, Reference to) throws IOException {
     RetryNotices.announce(source, listener);
     RetryNotices.announce(target, listener);
-    PulledManifest top = on(SOURCE, () -> source.getManifest(from.digest() != null ? from.digest().toString() : from.tag()));
+    PulledManifest top = on(SOURCE, MANIFEST, () -> source.getManifest(from.digest() != null ? from.digest().toString() : from.tag()));
     String topType = top.contentType();
     listener.line("Copying " + from.familiar() + " to " + to.familiar());
     Copied root = new Copied(new Descriptor(topType, top.digest(), top.content().length), top.content());
@@ -68,7 +70,7 @@ public final class Copier {
           index.noMatch(options.platform(), from.familiar()) + "; choose one with --platform, or copy all with --all-platforms)"));
       listener.warning("Copying " + options.platform() + " only: the other platforms of the multi-platform image "
           + top.digest() + " are left out (--all-platforms copies them all)");
-      PulledManifest child = on(SOURCE, () -> source.getManifest(chosen.digest().toString(), chosen.size()));
+      PulledManifest child = on(SOURCE, MANIFEST, () -> source.getManifest(chosen.digest().toString(), chosen.size()));
       root = new Copied(new Descriptor(chosen.mediaType(), chosen.digest(), chosen.size()), child.content());
     }
     collect(root, manifests, images, 0);
@@ -95,13 +97,13 @@ public final class Copier {
 
     for (Copied m : manifests) {
       if (m != root) {
-        on(TARGET, () -> target.putManifest(m.descriptor().digest().toString(), mediaType(m.descriptor()), m.content()));
+        on(TARGET, MANIFEST, () -> target.putManifest(m.descriptor().digest().toString(), mediaType(m.descriptor()), m.content()));
       }
     }
     String reference = to.tag() != null ? to.tag() : to.digest().toString();
     String type = mediaType(root.descriptor());
     byte[] content = root.content();
-    Digest digest = on(TARGET, () -> target.putManifest(reference, type, content));
+    Digest digest = on(TARGET, MANIFEST, () -> target.putManifest(reference, type, content));
     listener.line(reference + ": digest: " + digest + " size: " + content.length);
     return new Result(digest, content.length);
   }
@@ -114,7 +116,7 @@ public final class Copier {
         throw new IOException("the index " + d.digest() + " nests indexes too deep");
       }
       for (Descriptor child : ImageIndex.parse(m.content(), "index " + d.digest()).manifests()) {
-        PulledManifest pulled = on(SOURCE, () -> source.getManifest(child.digest().toString(), child.size()));
+        PulledManifest pulled = on(SOURCE, MANIFEST, () -> source.getManifest(child.digest().toString(), child.size()));
         String type = child.mediaType() != null ? child.mediaType() : pulled.contentType();
         collect(new Copied(new Descriptor(type, child.digest(), child.size()), pulled.content()), out, images, depth + 1);
       }
@@ -125,12 +127,12 @@ public final class Copier {
   }
 
   private String copyBlob(Descriptor blob, String mountFrom, String id) throws IOException {
-    if (on(TARGET, () -> target.checkBlob(blob.digest())).isPresent()) {
+    if (on(TARGET, BLOB, () -> target.checkBlob(blob.digest())).isPresent()) {
       return "Layer already exists";
     }
     long size = blob.size();
     BlobProgress progress = listener.progressOf(id, "Copying", size);
-    RegistryClient.Pushed how = on(TARGET, () -> target.copyBlob(source, blob.digest(), size, mountFrom, progress));
+    RegistryClient.Pushed how = on(TARGET, BLOB, () -> target.copyBlob(source, blob.digest(), size, mountFrom, progress));
     return how == RegistryClient.Pushed.MOUNTED ? "Mounted from " + mountFrom : "Pushed";
   }
 
@@ -140,13 +142,13 @@ public final class Copier {
   }
 
   /** Makes a call to one side, saying which side failed: both may name the same repository. */
-  private static <T> T on(CopyException.Side side, Call<T> call) throws IOException {
+  private static <T> T on(CopyException.Side side, CopyException.Item item, Call<T> call) throws IOException {
     try {
       return call.run();
     } catch (CopyException e) {
       throw e; // copyBlob's source, which streams inside the target's PATCH, said so itself
     } catch (IOException e) {
-      throw new CopyException(side, e);
+      throw new CopyException(side, item, e);
     }
   }
 

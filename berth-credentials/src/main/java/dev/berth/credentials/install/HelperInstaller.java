@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * </pre>
  *
  * The jar is assembled from Berth's own classes, so the helper is a copy that a rebuild of
- * {@code berth.jar} does not touch (and cannot make stale). The launcher runs the JDK Berth runs on,
+ * Berth's jars does not touch (and cannot make stale). The launcher runs the JDK Berth runs on,
  * with flags for a short-lived process: C1 only, the serial GC, no perf data file, no log output on
  * stdout (docker parses it), and the AOT cache when the JDK has one (25 and newer). A cache that no
  * longer matches the JDK is ignored by the JVM, silently.
@@ -169,8 +169,8 @@ public final class HelperInstaller {
   }
 
   /**
-   * The helper's classes, copied from wherever they were loaded (berth.jar, or a module's classes
-   * directory each).
+   * The helper's classes, copied from wherever they were loaded (berth-client.jar or berth.jar, or
+   * a module's classes directory each).
    */
   byte[] helperJar() throws IOException {
     Map<String, byte[]> classes = new TreeMap<>();

@@ -25,7 +25,8 @@ import java.util.Set;
  * that knows how (docker's {@code config.json} and Berth's encrypted store both use it).
  *
  * <p>The lock is taken on the file itself ({@link PathLock}), not on a sibling lock file, so nothing
- * is left behind in the user's directory. Since a write replaces the file by renaming a new one over
+ * is left behind in the user's directory (except for a file the user made read-only: see
+ * {@link #lock}). Since a write replaces the file by renaming a new one over
  * it, a waiter may end up holding the lock on a file that is no longer there; it notices (the path
  * now names another file) and locks again.
  *

@@ -1,5 +1,6 @@
 package dev.berth.credentials.vault;
 
+import dev.berth.model.io.PathLock;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -376,9 +377,11 @@ public final class Vault {
   }
 
   // java.io, not java.nio.file: the helper reads the store on every docker call, and FileInputStream
-  // needs no class that start-up has not loaded already.
+  // needs no class that start-up has not loaded already. In step with this JVM's writers (an agent
+  // serves reads and writes at once): closing a descriptor of the store drops a lock another thread
+  // holds on it (see PathLock).
   private byte[] readStore() throws IOException {
-    try {
+    try (PathLock inStep = PathLock.take(PathLock.followLinks(storeFile()))) {
       return readFile(storeFile());
     } catch (FileNotFoundException | NoSuchFileException e) {
       if (!Files.exists(storeFile())) {

@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,6 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class PathLock implements AutoCloseable {
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+  private static final String DELETED = " (deleted)"; // how Linux names an unlinked file in /proc
 
   private final Path file;
   private final ReentrantLock local;
@@ -86,9 +89,9 @@ public final class PathLock implements AutoCloseable {
     // writer that replaced it while we waited shows as a different one. Both looks around the open
     // matter: inode numbers are reused at once, so a file replaced while we waited can come back
     // under the number we saw before the open (3 processes writing 15 times each lost an entry
-    // that way); fooling both looks takes two replacements within the microseconds of one open.
+    // that way). Even both can be fooled: see the last look, at the descriptor itself.
     String real = realPath(file);
-    int unlinkedBefore = unlinkedDescriptors(real);
+    Set<String> open = descriptorsOn(real);
     Object before = fileKey(file);
     FileChannel channel;
     try {
@@ -98,6 +101,10 @@ public final class PathLock implements AutoCloseable {
     }
     boolean locked = false;
     try {
+      Set<String> ours = descriptorsOn(real);
+      if (ours != null && open != null) {
+        ours.removeAll(open); // the descriptor just opened (with, rarely, another thread's)
+      }
       if (before == null || !before.equals(fileKey(file))) {
         return null; // replaced around the open: which file we hold is unknown
       }
@@ -110,7 +117,7 @@ public final class PathLock implements AutoCloseable {
       // replace it and bring the number back, and the looks then pass for a file nobody reads
       // (3 processes appending 40 times each lost 2 lines in one run of 8). The descriptor itself
       // tells: on Linux, a file no longer linked at its path shows as "PATH (deleted)".
-      if (unlinkedBefore >= 0 && unlinkedDescriptors(real) > unlinkedBefore) {
+      if (ours != null && unlinked(ours, real)) {
         return null;
       }
       locked = true;
@@ -129,7 +136,7 @@ public final class PathLock implements AutoCloseable {
   }
 
   /** {@code file} as the kernel names it (the directory's links resolved), or null. */
-  private static String realPath(Path file) {
+  static String realPath(Path file) {
     try {
       return file.getParent().toRealPath().resolve(file.getFileName()).toString();
     } catch (IOException | RuntimeException e) {
@@ -138,30 +145,44 @@ public final class PathLock implements AutoCloseable {
   }
 
   /**
-   * How many of this process's descriptors are open on a file that was {@code realPath} and has
-   * been replaced or removed since; -1 where that cannot be told (no /proc, as off Linux).
+   * This process's descriptors (their numbers) open on the file {@code realPath} names, or on one
+   * it named before; null where that cannot be told (no /proc, as off Linux).
    */
-  private static int unlinkedDescriptors(String realPath) {
+  static Set<String> descriptorsOn(String realPath) {
     Path descriptors = Path.of("/proc/self/fd");
     if (realPath == null || !Files.isDirectory(descriptors)) {
-      return -1;
+      return null;
     }
-    String unlinked = realPath + " (deleted)";
-    int count = 0;
+    Set<String> found = new HashSet<>();
     try (DirectoryStream<Path> all = Files.newDirectoryStream(descriptors)) {
       for (Path fd : all) {
         try {
-          if (Files.readSymbolicLink(fd).toString().equals(unlinked)) {
-            count++;
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.equals(realPath) || target.equals(realPath + DELETED)) {
+            found.add(fd.getFileName().toString());
           }
         } catch (IOException e) {
           // closed meanwhile
         }
       }
     } catch (IOException e) {
-      return -1;
+      return null;
     }
-    return count;
+    return found;
+  }
+
+  /** Whether any of {@code descriptors} is open on a file no longer linked at {@code realPath}. */
+  static boolean unlinked(Set<String> descriptors, String realPath) {
+    for (String fd : descriptors) {
+      try {
+        if (Files.readSymbolicLink(Path.of("/proc/self/fd", fd)).toString().equals(realPath + DELETED)) {
+          return true;
+        }
+      } catch (IOException e) {
+        // closed meanwhile: not ours
+      }
+    }
+    return false;
   }
 
   // Follows links as the open does: the key is that of the file an open of the path reaches.

@@ -133,6 +133,25 @@ class PathLockTest {
         + " (was the JDK's class renamed?): " + Arrays.toString(waiter.getStackTrace()));
   }
 
+  @Test
+  void aDescriptorOfAFileRenamedOverIsToldFromTheFileThePathNames() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "Linux /proc");
+    Path file = Files.writeString(dir.resolve("file"), "old\n");
+    String real = PathLock.realPath(file);
+    Set<String> before = PathLock.descriptorsOn(real);
+    try (java.nio.channels.FileChannel held = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+      Set<String> ours = PathLock.descriptorsOn(real);
+      ours.removeAll(before);
+      assertThat(ours).hasSize(1);
+      assertThat(PathLock.unlinked(ours, real)).isFalse();
+
+      Path next = Files.writeString(dir.resolve("next"), "new\n");
+      Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      assertThat(PathLock.unlinked(ours, real)).isTrue();
+      assertThat(PathLock.descriptorsOn(real)).containsAll(ours); // still found under its old name
+    }
+  }
+
   private static ProcessBuilder child(String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), LockingChild.class.getName()));
