@@ -49,7 +49,8 @@ class ConcurrentLoginIT {
       List<CompletableFuture<Exec.Result>> running = new ArrayList<>();
       for (String host : registries.hosts()) {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", JAR.toString(),
+            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-cp", JAR.resolveSibling("berth-client.jar").toString(), "dev.berth.cli.Main", // as ./berth runs it
             "login", host, "-u", BasicAuthRegistry.USER, "--password-stdin");
         running.add(CompletableFuture.supplyAsync(() ->
             Exec.command(command).env(env).stdin(BasicAuthRegistry.PASSWORD).timeout(Duration.ofMinutes(3)).run(), pool));

@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the shaded {@code berth.jar} as a real process with its own HOME, DOCKER_CONFIG and
- * XDG_DATA_HOME, as a user would run {@code ./berth}.
+ * Runs the shaded jars as a real process with its own HOME, DOCKER_CONFIG and XDG_DATA_HOME, as a
+ * user would run {@code ./berth}: the registry's commands on {@code berth.jar}, the others on
+ * {@code berth-client.jar}, which lacks the registry's libraries (so a client command that came to
+ * need one fails here, not only for users).
  */
 final class BerthCli {
   record Result(int exitCode, String out, String err) {
@@ -27,6 +29,9 @@ final class BerthCli {
   }
 
   static final Path JAR = Path.of(System.getProperty("berth.jar", "target/berth.jar"));
+  static final Path CLIENT_JAR = JAR.resolveSibling("berth-client.jar");
+  /** The commands ./berth runs on berth.jar. */
+  private static final List<String> REGISTRY_COMMANDS = List.of("serve", "gc", "user", "token", "trust");
   static final Path JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
 
   /** Where the peers this class runs come from (the docker CLI is not a Debian package here). */
@@ -61,7 +66,12 @@ final class BerthCli {
   }
 
   List<String> command(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(JAVA.toString(), "-XX:TieredStopAtLevel=1", "-jar", JAR.toString()));
+    List<String> cmd = new ArrayList<>(List.of(JAVA.toString(), "-XX:TieredStopAtLevel=1"));
+    if (args.length > 0 && REGISTRY_COMMANDS.contains(args[0])) {
+      cmd.addAll(List.of("-jar", JAR.toString()));
+    } else {
+      cmd.addAll(List.of("-cp", CLIENT_JAR.toString(), "dev.berth.cli.Main"));
+    }
     cmd.addAll(List.of(args));
     return cmd;
   }
