@@ -1,7 +1,10 @@
 package dev.berth.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.berth.model.io.PathLock;
 import dev.berth.server.storage.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +34,13 @@ public final class AdminBootstrap {
       password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
     }
     String hash = BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(COST, password.toString().toCharArray());
-    AtomicFiles.write(file, (USER + ":" + hash + "\n").getBytes(StandardCharsets.US_ASCII),
+    Path target;
+    try {
+      target = PathLock.followLinks(file); // a link to where the users file is to be stays a link
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create users file " + file + ": " + e.getMessage(), e);
+    }
+    AtomicFiles.write(target, (USER + ":" + hash + "\n").getBytes(StandardCharsets.US_ASCII),
         PosixFilePermissions.fromString("rw-------"));
     return password.toString();
   }

@@ -36,15 +36,16 @@ public final class AtomicFiles {
     try {
       createDirectories(dir);
       temp = tempFile(dir);
-      if (permissions != null) {
-        Files.setPosixFilePermissions(temp, permissions);
-      }
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
         }
         ch.force(true);
+      }
+      if (permissions != null) {
+        // after the write: a read-only mode (a file its owner keeps at 0400) would refuse the open
+        Files.setPosixFilePermissions(temp, permissions);
       }
       moveIntoPlace(temp, target);
       temp = null;

@@ -36,4 +36,17 @@ class UsersFileEditorTest {
     assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Files.readString(dir.resolve("users/htpasswd"))).startsWith("carol:$2");
   }
+
+  @Test
+  void theFirstStartFollowsALinkToWhereTheUsersFileIsToBe() throws Exception {
+    Files.createDirectories(dir.resolve("etc"));
+    Path link = Files.createSymbolicLink(dir.resolve("htpasswd"), Path.of("etc/htpasswd"));
+
+    String password = AdminBootstrap.ensureUsersFile(link);
+
+    assertThat(password).isNotNull();
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readString(dir.resolve("etc/htpasswd"))).startsWith("admin:$2");
+    assertThat(AdminBootstrap.ensureUsersFile(link)).isNull(); // there now: left as it is
+  }
 }
