@@ -171,6 +171,13 @@ class LauncherIT {
     Exec.Result all = run("--help");
     assertThat(all.exitCode()).as(all.stderr()).isZero();
     assertThat(all.stdout()).contains("Registry Commands:", "serve", "trust");
+
+    // started by hand on the client jar, a registry command says what to do, in one line
+    Exec.Result byHand = Exec.command(BerthCli.JAVA.toString(), "-cp", root.resolve("berth-cli/target/berth-client.jar")
+        .toString(), "dev.berth.cli.Main", "user", "list", "--storage", storage.toString())
+        .env(env(System.getenv("PATH"))).timeout(Duration.ofSeconds(120)).run();
+    assertThat(byHand.exitCode()).as(byHand.stderr()).isEqualTo(70);
+    assertThat(byHand.stderr()).startsWith("Error: this command needs berth.jar").hasLineCount(1);
   }
 
   @Test
