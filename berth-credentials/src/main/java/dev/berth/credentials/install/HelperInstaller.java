@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * DIR/docker-credential-berth                       a small sh launcher (0755), DIR on PATH (~/.local/bin)
  * $XDG_DATA_HOME/berth/helper/                      (~/.local/share/berth/helper)
  * ├── docker-credential-berth.jar                   the helper's classes only (dev.berth.credentials.vault, and
- * │                                                 dev.berth.model.io for the store's file lock)
+ * │                                                 dev.berth.model.io for the store's file lock and writes)
  * └── docker-credential-berth.aot                   a JDK 25 AOT cache trained on get through the agent
  * </pre>
  *
@@ -54,7 +54,7 @@ public final class HelperInstaller {
   static final String JAR = PROGRAM + ".jar";
   static final String CACHE = PROGRAM + ".aot";
   static final String MARKER = "installed by 'berth helper install'";
-  // the helper's package, and the file lock it shares with berth-server (from berth-model)
+  // the helper's package, and the file lock and atomic writes it shares with berth-server (berth-model's io)
   private static final List<Class<?>> PACKAGES = List.of(HelperMain.class, PathLock.class);
 
   private final Path binDir;

@@ -1,23 +1,20 @@
 package dev.berth.credentials.vault;
 
+import dev.berth.model.io.AtomicWrite;
 import dev.berth.model.io.LockedChannel;
 import dev.berth.model.io.PathLock;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -33,9 +30,9 @@ import java.util.Set;
  * <p>A symbolic link ({@code config.json} managed by a dotfile tool) is followed: its target is
  * locked and replaced, the link stays.
  *
- * <p>Writes go to a temporary file in the same directory (0600 from the start), are synced, renamed
- * over the target and the directory is synced: a crash at any moment leaves the old content or the
- * new one. A file whose mode is stricter than 0600 keeps its mode.
+ * <p>Writes go through {@link AtomicWrite} (a temporary file in the same directory, 0600 from the
+ * start, synced, renamed over the target, the directory synced): a crash at any moment leaves the
+ * old content or the new one. A file whose mode is stricter than 0600 keeps its mode.
  */
 public final class LockedFile {
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
@@ -167,77 +164,16 @@ public final class LockedFile {
   }
 
   /**
-   * Creates an empty 0600 file with a fresh name beside the target. Not {@link Files#createTempFile}:
-   * its SecureRandom names cost a login 7 ms of security-provider start-up, and the name needs no
-   * secrecy: the file is created exclusively (O_EXCL) in the user's own directory, and a name that
-   * is taken is simply another try.
-   */
-  private static Path newTempFile(Path dir, String prefix) throws IOException {
-    long seed = ProcessHandle.current().pid() * 1_000_003L + System.nanoTime();
-    for (int attempt = 0; ; attempt++) {
-      Path temp = dir.resolve(prefix + Long.toUnsignedString(seed + attempt * 0x9E3779B97F4A7C15L, 36) + ".tmp");
-      try {
-        Files.newByteChannel(temp, EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-            PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
-        return temp;
-      } catch (FileAlreadyExistsException e) {
-        if (attempt >= 100) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /**
-   * Writes {@code content} to {@code target} through a synced temporary file and an atomic rename.
-   * The new file is 0600, or the old file's mode where that is stricter.
+   * Writes {@code content} to {@code target} through a synced temporary file and an atomic rename
+   * ({@link AtomicWrite}). The new file is 0600, or the old file's mode where that is stricter.
    */
   public static void writeAtomically(Path target, byte[] content) throws IOException {
-    Objects.requireNonNull(content);
-    Path dir = target.getParent();
-    Set<PosixFilePermission> mode = modeFor(target);
-    Path temp = newTempFile(dir, "." + target.getFileName());
-    boolean moved = false;
-    try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          out.write(buffer);
-        }
-        out.force(true);
-      }
-      // after the write: a mode without write permission (a user's 0400) would refuse the open,
-      // to anyone but root. Never wider than 0600; umask may have narrowed it.
-      Files.setPosixFilePermissions(temp, mode);
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
-      }
-      moved = true;
-      try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-        channel.force(true);
-      }
-    } finally {
-      if (!moved) {
-        Files.deleteIfExists(temp);
-      }
-    }
+    AtomicWrite.write(target, content, modeFor(target));
   }
 
   /** Creates {@code dir} and its missing parents with mode 0700 (existing ones are left as they are). */
   public static void createDirectories(Path dir) throws IOException {
-    if (dir == null || Files.isDirectory(dir)) {
-      return;
-    }
-    createDirectories(dir.getParent());
-    try {
-      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-    } catch (FileAlreadyExistsException e) {
-      if (!Files.isDirectory(dir)) {
-        throw new IOException("cannot create directory " + dir + ": a file is in the way", e);
-      }
-    }
+    AtomicWrite.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
   }
 
   // 0600, or the existing file's mode when that is stricter (a user who chose 0400 keeps it).

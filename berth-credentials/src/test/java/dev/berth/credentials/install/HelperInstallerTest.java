@@ -38,13 +38,16 @@ class HelperInstallerTest {
         .contains(" -cp " + installer.jar() + " dev.berth.credentials.vault.HelperMain \"$@\"\n")
         .contains("-Xlog:disable -Xlog:all=warning:stderr");
 
-    // only the helper's package and berth-model's file lock: everything else it needs is in the
-    // JDK (a missing class would fail below)
+    // only the helper's package and berth-model's file lock and atomic writes: everything else it
+    // needs is in the JDK (a missing class would fail below)
+    java.util.List<String> entries = new java.util.ArrayList<>();
     try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(Files.readAllBytes(installer.jar())))) {
       for (JarEntry e = jar.getNextJarEntry(); e != null; e = jar.getNextJarEntry()) {
-        assertThat(e.getName()).matches("dev/berth/(credentials/vault|model/io)/.*");
+        entries.add(e.getName());
       }
     }
+    assertThat(entries).allMatch(n -> n.matches("dev/berth/(credentials/vault|model/io)/.*"))
+        .contains("dev/berth/model/io/PathLock.class", "dev/berth/model/io/AtomicWrite.class");
     Exec.Result store = run(launcher, "{\"ServerURL\":\"h:1\",\"Username\":\"u\",\"Secret\":\"s\"}", "store");
     assertThat(store.exitCode()).as(store.stdout() + store.stderr()).isZero();
     Exec.Result get = run(launcher, "h:1", "get");
