@@ -2,8 +2,8 @@ package dev.berth.cli;
 
 import dev.berth.client.archive.ArchiveLoader;
 import dev.berth.client.archive.LoadedImage;
-import dev.berth.client.store.AtomicFiles;
 import dev.berth.client.store.ImageStore;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ final class LoadCommand {
           throw new UserError("requested load from stdin, but stdin is empty (use -i FILE)");
         }
         // a tar on stdin is read once into the store's scratch space, then loaded from there
-        try (AtomicFiles.Pending copy = AtomicFiles.Pending.in(store.root().resolve(".tmp"))) {
+        try (AtomicWrite copy = store.newTempFile()) {
           try (OutputStream out = copy.open()) {
             context.in().transferTo(out);
           }

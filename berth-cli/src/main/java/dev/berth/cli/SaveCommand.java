@@ -1,9 +1,9 @@
 package dev.berth.cli;
 
 import dev.berth.client.archive.ArchiveSaver;
-import dev.berth.client.store.AtomicFiles;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoredImage;
+import dev.berth.model.io.AtomicWrite;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -55,7 +55,8 @@ final class SaveCommand {
       if (Files.isDirectory(output)) {
         throw new UserError("cannot save to " + output + ": it is a directory");
       }
-      try (AtomicFiles.Pending pending = AtomicFiles.Pending.beside(output)) {
+      AtomicWrite.createDirectories(output.toAbsolutePath().getParent());
+      try (AtomicWrite pending = AtomicWrite.beside(output)) {
         try (OutputStream out = new BufferedOutputStream(pending.open(), 64 * 1024)) {
           saver.save(items, out);
         }

@@ -4,7 +4,6 @@ import dev.berth.client.image.Descriptor;
 import dev.berth.client.image.ImageIndex;
 import dev.berth.client.image.Json;
 import dev.berth.client.image.Manifest;
-import dev.berth.client.store.AtomicFiles;
 import dev.berth.client.store.DigestMismatchException;
 import dev.berth.client.store.ImageStore;
 import dev.berth.client.store.StoreException;
@@ -13,6 +12,7 @@ import dev.berth.client.store.StoredImage;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.model.Reference;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,7 +50,7 @@ public final class ArchiveLoader {
     }
     if (GzipArchive.isGzip(input)) {
       // docker load accepts gzipped archives; random access needs a plain tar on disk, of what is needed only
-      try (AtomicFiles.Pending plain = AtomicFiles.Pending.in(store.root().resolve(".tmp"))) {
+      try (AtomicWrite plain = store.newTempFile()) {
         try (OutputStream out = plain.open()) {
           GzipArchive.expand(input, input.toString(), out);
         }

@@ -1,6 +1,7 @@
 package dev.berth.client.store;
 
 import dev.berth.model.Digest;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ public final class BlobWriter implements AutoCloseable {
   private final ImageStore store;
   private final Digest expected;
   private final long expectedSize;
-  private final AtomicFiles.Pending temp;
+  private final AtomicWrite temp;
   private final DirectAppender out;
   /** For a gzip layer: its unpacked size, counted as it is written; else null. */
   private final GzipMeter meter;
@@ -28,7 +29,7 @@ public final class BlobWriter implements AutoCloseable {
     this.store = store;
     this.expected = expected;
     this.expectedSize = expectedSize;
-    this.temp = AtomicFiles.Pending.in(store.root().resolve(".tmp"));
+    this.temp = store.newTempFile();
     this.out = new DirectAppender(temp.path(), expectedSize < 0 || expectedSize > DirectAppender.DIRECT_AFTER);
     this.hasher = expected.newHasher();
     this.meter = measureGzip ? new GzipMeter() : null;
@@ -87,7 +88,7 @@ public final class BlobWriter implements AutoCloseable {
     out.close();
     Path target = store.blobPath(actual);
     if (!Files.exists(target)) {
-      Files.createDirectories(target.getParent());
+      AtomicWrite.createDirectories(target.getParent());
       temp.commit(target); // the appender made the file durable; the rename and its directory follow
     }
     temp.close(); // gone, unless it became the blob

@@ -35,7 +35,7 @@ final class DirectAppender implements AutoCloseable {
 
   DirectAppender(Path file, boolean tryDirect) throws IOException {
     this.file = file;
-    this.buffered = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    this.buffered = FileChannel.open(file, StandardOpenOption.WRITE); // made, empty, by the store (AtomicWrite)
     this.directRefused = !tryDirect;
   }
 

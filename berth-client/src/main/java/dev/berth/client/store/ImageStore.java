@@ -7,6 +7,7 @@ import dev.berth.client.image.Manifest;
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
 import dev.berth.model.Reference;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,10 +58,10 @@ public final class ImageStore {
   /** Opens (creating when missing) the layout at {@code root}. */
   public static ImageStore open(Path root) throws IOException {
     ImageStore store = new ImageStore(root);
-    Files.createDirectories(root.resolve("blobs/sha256"));
+    AtomicWrite.createDirectories(root.resolve("blobs/sha256"));
     Path layout = root.resolve("oci-layout");
     if (!Files.exists(layout)) {
-      AtomicFiles.write(layout, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+      AtomicWrite.write(layout, "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
     }
     if (!Files.exists(root.resolve("index.json"))) {
       store.writeIndex(List.of());
@@ -76,6 +77,17 @@ public final class ImageStore {
 
   public Path blobPath(Digest digest) {
     return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.encoded());
+  }
+
+  /**
+   * A new, empty file in the store's scratch directory ({@code .tmp/}): a blob whose digest is
+   * known once it is written ({@link AtomicWrite#commit} then moves it into place), or scratch
+   * space. Gone when closed, unless committed.
+   */
+  public AtomicWrite newTempFile() throws IOException {
+    Path dir = root.resolve(".tmp");
+    AtomicWrite.createDirectories(dir);
+    return AtomicWrite.in(dir);
   }
 
   public boolean hasBlob(Digest digest) {
@@ -119,7 +131,7 @@ public final class ImageStore {
     MessageDigest hasher = expected != null ? expected.newHasher() : Digest.newSha256();
     String algorithm = expected != null ? expected.algorithm() : "sha256";
     long size = 0;
-    try (AtomicFiles.Pending pending = AtomicFiles.Pending.in(root.resolve(".tmp"))) {
+    try (AtomicWrite pending = newTempFile()) {
       try (OutputStream out = pending.open()) {
         byte[] buffer = new byte[64 * 1024];
         int n;
@@ -141,7 +153,7 @@ public final class ImageStore {
       }
       Path target = blobPath(actual);
       if (!Files.exists(target)) {
-        Files.createDirectories(target.getParent());
+        AtomicWrite.createDirectories(target.getParent());
         pending.commit(target);
       }
       return new StoredBlob(actual, size);
@@ -456,7 +468,7 @@ public final class ImageStore {
     List<Object> manifests = new ArrayList<>();
     entries.forEach(e -> manifests.add(e.toJson()));
     json.put("manifests", manifests);
-    AtomicFiles.write(root.resolve("index.json"), Json.write(json));
+    AtomicWrite.write(root.resolve("index.json"), Json.write(json));
   }
 
   interface Locked<T> {

@@ -3,6 +3,7 @@ package dev.berth.client.store;
 import dev.berth.client.image.Descriptor;
 import dev.berth.client.image.Manifest;
 import dev.berth.model.Digest;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +66,8 @@ public final class UnpackedSizes {
 
   /** Keeps a size measured elsewhere (while the blob was written: {@link GzipMeter}). */
   void remember(Digest digest, long unpacked) throws IOException {
-    Files.createDirectories(dir);
-    AtomicFiles.write(cacheFile(digest), Long.toString(unpacked).getBytes(StandardCharsets.US_ASCII));
+    AtomicWrite.createDirectories(dir);
+    AtomicWrite.write(cacheFile(digest), Long.toString(unpacked).getBytes(StandardCharsets.US_ASCII));
   }
 
   private long inflatedSize(Digest digest) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.berth.client.archive.ArchiveLoader;
 import dev.berth.model.Digest;
 import dev.berth.model.Reference;
+import dev.berth.model.io.AtomicWrite;
 import dev.berth.testkit.SyntheticImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -146,7 +147,7 @@ class ImageStoreTest {
     ImageStore store = ImageStore.open(dir.resolve("images"));
     new ArchiveLoader(store).load(image(6, 2, "t:1").writeDockerArchive(dir.resolve("t.tar")));
     try (var files = Files.list(dir.resolve("images"))) {
-      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".index.json"));
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(AtomicWrite.TEMP_PREFIX));
     }
     try (var files = Files.list(dir.resolve("images/.tmp"))) {
       assertThat(files).isEmpty();
