@@ -1,17 +1,16 @@
 package dev.berth.server.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import dev.berth.model.io.AtomicWrite;
 import dev.berth.model.io.LockedChannel;
 import dev.berth.model.io.PathLock;
 import dev.berth.server.storage.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -127,22 +126,18 @@ public final class UsersFileEditor {
         List<String> lines = new ArrayList<>();
         change.apply(lines);
         try {
-          AtomicFiles.createDirectories(target.getParent());
-          Path temp = AtomicFiles.tempFile(target.getParent());
-          Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-          Files.write(temp, content(lines));
-          try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            ch.force(true);
+          AtomicWrite.createDirectories(target.getParent());
+          // 0600 from its creation (a mode is given), and linked rather than committed: a link
+          // fails if someone else created the file meanwhile, and then we edit theirs
+          try (AtomicWrite temp = AtomicWrite.beside(target, PosixFilePermissions.fromString("rw-------"))) {
+            temp.write(content(lines));
+            try {
+              Files.createLink(target, temp.path());
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+              continue;
+            }
           }
-          // a link fails if someone else created the file meanwhile: then edit theirs
-          try {
-            Files.createLink(target, temp);
-          } catch (java.nio.file.FileAlreadyExistsException e) {
-            continue;
-          } finally {
-            Files.deleteIfExists(temp);
-          }
-          AtomicFiles.fsyncDirectory(target.getParent());
+          AtomicWrite.syncDirectory(target.getParent());
           return;
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write users file " + file + ": " + e.getMessage(), e);

@@ -1,6 +1,6 @@
 package dev.berth.server.http;
 
-import dev.berth.server.storage.AtomicFiles;
+import dev.berth.model.io.AtomicWrite;
 import dev.berth.server.storage.StorageLock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,15 +53,11 @@ public final class Readiness {
     if (!lock.held()) {
       return "the lock on storage " + storage + " is no longer held (was the lock file removed?)";
     }
-    Path probe = null;
-    try {
-      probe = AtomicFiles.tempFile(storage);
-      Files.write(probe, new byte[] {1});
+    try (AtomicWrite probe = AtomicWrite.in(storage)) {
+      Files.write(probe.path(), new byte[] {1});
       return null;
     } catch (IOException | RuntimeException e) {
       return "storage " + storage + " is not writable: " + e.getMessage();
-    } finally {
-      AtomicFiles.deleteQuietly(probe);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.server.storage;
 
 import dev.berth.model.Digest;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,8 +68,8 @@ public final class BlobStore {
       touch(digest);
       return;
     }
-    AtomicFiles.createDirectories(target.getParent());
-    AtomicFiles.moveIntoPlace(verifiedFile, target);
+    AtomicWrite.createDirectories(target.getParent());
+    AtomicWrite.moveIntoPlace(verifiedFile, target);
   }
 
   /** Stores small content (a manifest) under its digest, durably. */
@@ -149,6 +150,6 @@ public final class BlobStore {
     } catch (java.nio.file.DirectoryNotEmptyException ignored) {
       // a concurrent commit's temp file: the blob is coming back
     }
-    AtomicFiles.fsyncDirectory(data.getParent().getParent());
+    AtomicWrite.syncDirectory(data.getParent().getParent());
   }
 }

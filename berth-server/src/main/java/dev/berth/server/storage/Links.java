@@ -1,6 +1,7 @@
 package dev.berth.server.storage;
 
 import dev.berth.model.Digest;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ final class Links {
         // a temp file of a concurrent write; it will clean up after itself
       }
       if (existed) {
-        AtomicFiles.fsyncDirectory(link.getParent().getParent());
+        AtomicWrite.syncDirectory(link.getParent().getParent());
       }
       return existed;
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.berth.server.storage;
 
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -52,8 +53,8 @@ public final class RegistryStorage {
   public static RegistryStorage open(Path root, UploadLimits uploadLimits) {
     StorageLayout layout = new StorageLayout(root);
     try {
-      AtomicFiles.createDirectories(layout.blobsRoot());
-      AtomicFiles.createDirectories(layout.repositoriesRoot());
+      AtomicWrite.createDirectories(layout.blobsRoot());
+      AtomicWrite.createDirectories(layout.repositoriesRoot());
       return new RegistryStorage(layout, new Trash(layout.trashRoot()), uploadLimits);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create registry storage in " + root + ": " + e.getMessage(), e);
@@ -98,7 +99,7 @@ public final class RegistryStorage {
       Files.walkFileTree(layout.root(), new SimpleFileVisitor<>() {
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (file.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)
+          if (file.getFileName().toString().startsWith(AtomicWrite.TEMP_PREFIX)
               && attrs.lastModifiedTime().toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
             removed[0]++;
           }

@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  *
  * Links hold the digest as text and are replaced atomically (see {@link AtomicFiles}); a link is
  * written only after what it points to is durable, so a crash never leaves a link to nothing.
- * Temp files ({@code .tmp-<uuid>}) sit next to their target and are never read.
+ * Temp files ({@code .tmp-*}, {@link dev.berth.model.io.AtomicWrite#TEMP_PREFIX}) sit next to their
+ * target and are never read.
  */
 public final class StorageLayout {
   private static final Pattern UPLOAD_ID =

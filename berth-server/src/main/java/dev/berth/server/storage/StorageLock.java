@@ -1,5 +1,6 @@
 package dev.berth.server.storage;
 
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -54,7 +55,7 @@ public final class StorageLock implements AutoCloseable {
     Path file = layout.lockFile();
     FileChannel channel = null;
     try {
-      AtomicFiles.createDirectories(layout.root());
+      AtomicWrite.createDirectories(layout.root());
       channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {

@@ -1,5 +1,6 @@
 package dev.berth.server.storage;
 
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ final class Trash {
 
   Trash(Path dir) throws IOException {
     this.dir = dir;
-    AtomicFiles.createDirectories(dir);
+    AtomicWrite.createDirectories(dir);
     deleter.execute(this::emptyLeftovers);
   }
 

@@ -1,6 +1,7 @@
 package dev.berth.server.storage;
 
 import dev.berth.model.Digest;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -81,13 +82,17 @@ public final class UploadStore {
     String key = key(repository, id);
     admit(key, new Session(user, Instant.now(), data, null, Digest.newSha256()));
     try {
-      AtomicFiles.createDirectories(data.getParent());
+      AtomicWrite.createDirectories(data.getParent());
       Files.createFile(data);
       // Durable before the client hears of it: a session we announced survives a crash.
-      AtomicFiles.fsyncDirectory(data.getParent());
+      AtomicWrite.syncDirectory(data.getParent());
     } catch (IOException e) {
       forget(key);
-      AtomicFiles.deleteQuietly(data);
+      try {
+        Files.deleteIfExists(data);
+      } catch (IOException ignored) {
+        // an empty session the next start finds on disk and purges once it is old
+      }
       throw new UncheckedIOException("cannot start an upload in " + repository + ": " + e.getMessage(), e);
     }
     return id;

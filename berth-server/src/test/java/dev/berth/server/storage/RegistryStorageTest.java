@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.model.Digest;
 import dev.berth.model.MediaTypes;
+import dev.berth.model.io.AtomicWrite;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -206,7 +207,7 @@ class RegistryStorageTest {
     assertThat(Files.readAllBytes(storage.layout().blobData(digest))).isEqualTo(content);
     assertThat(storage.manifests().get("repo", "latest").content()).isEqualTo(manifest(digest, content.length));
     try (Stream<Path> files = Files.walk(root)) {
-      assertThat(files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).toList()).isEmpty();
+      assertThat(files.filter(p -> p.getFileName().toString().startsWith(AtomicWrite.TEMP_PREFIX)).toList()).isEmpty();
     }
   }
 
@@ -240,7 +241,8 @@ class RegistryStorageTest {
   @Test
   void tempFilesLeftByACrashAreRemovedOnceOld() throws IOException {
     Digest d = push("repo", "x".getBytes(StandardCharsets.UTF_8));
-    Path debris = AtomicFiles.tempFile(storage.layout().layerLink("repo", d).getParent());
+    // what a crash leaves of a link's replacement: its temporary file, never committed nor closed
+    Path debris = AtomicWrite.beside(storage.layout().layerLink("repo", d)).path();
     assertThat(storage.removeDebris(Duration.ofHours(1))).isZero();
     Files.setLastModifiedTime(debris, java.nio.file.attribute.FileTime.from(
         java.time.Instant.now().minus(Duration.ofHours(2))));
