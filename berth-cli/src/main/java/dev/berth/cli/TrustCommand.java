@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.cli.trust.CaFetch;
 import dev.berth.cli.trust.TrustException;
 import dev.berth.cli.trust.TrustTargets;
+import dev.berth.model.io.AtomicWrite;
 import dev.berth.server.tls.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,18 +150,7 @@ final class TrustCommand implements Callable<Integer> {
 
   /** Writes {@code ca.crt} (0644) atomically into {@code dir}, created 0755 if missing. */
   private static void install(Path dir, byte[] pem) throws IOException {
-    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Path file = dir.resolve(TrustTargets.FILE_NAME);
-    Path temp = Files.createTempFile(dir, ".ca-", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
-    try {
-      Files.write(temp, pem);
-      try (var ch = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicWrite.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    AtomicWrite.write(dir.resolve(TrustTargets.FILE_NAME), pem, PosixFilePermissions.fromString("rw-r--r--"));
   }
 }

@@ -5,6 +5,7 @@ import dev.berth.credentials.vault.Entry;
 import dev.berth.credentials.vault.HelperMain;
 import dev.berth.credentials.vault.Vault;
 import dev.berth.credentials.vault.LockedFile;
+import dev.berth.model.io.AtomicWrite;
 import dev.berth.model.io.PathLock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -113,7 +114,7 @@ public final class HelperInstaller {
       throw new IOException(launcher + " exists and was not installed by Berth; remove it or choose another --dir");
     }
     LockedFile.createDirectories(dataDir);
-    writeAtomically(jar(), helperJar(), "rw-r--r--");
+    AtomicWrite.write(jar(), helperJar(), PosixFilePermissions.fromString("rw-r--r--"));
     boolean cached = false;
     if (withCache && supportsAotCache()) {
       cached = train();
@@ -122,7 +123,8 @@ public final class HelperInstaller {
       Files.deleteIfExists(cache());
     }
     Files.createDirectories(binDir);
-    writeAtomically(launcher, launcherScript(cached).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
+    AtomicWrite.write(launcher, launcherScript(cached).getBytes(StandardCharsets.UTF_8),
+        PosixFilePermissions.fromString("rwxr-xr-x"));
     return cached;
   }
 
@@ -294,17 +296,6 @@ public final class HelperInstaller {
       return Path.of(member.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | RuntimeException e) {
       throw new IOException("cannot tell where Berth's classes are: " + e.getMessage());
-    }
-  }
-
-  private static void writeAtomically(Path target, byte[] content, String mode) throws IOException {
-    Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-    try {
-      Files.write(temp, content);
-      Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString(mode));
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(temp);
     }
   }
 
