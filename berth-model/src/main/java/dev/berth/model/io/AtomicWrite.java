@@ -139,8 +139,9 @@ public final class AtomicWrite implements AutoCloseable {
     if (mode != null) {
       Files.setPosixFilePermissions(temp, mode);
     }
-    moveIntoPlace(temp, target);
-    committed = true;
+    rename(temp, target);
+    committed = true; // the temporary name is free again: never delete what might take it
+    syncDirectory(target.toAbsolutePath().getParent());
   }
 
   /** Deletes the temporary file unless it was committed. */
@@ -159,13 +160,17 @@ public final class AtomicWrite implements AutoCloseable {
    * directory so that the rename survives a crash.
    */
   public static void moveIntoPlace(Path source, Path target) throws IOException {
+    rename(source, target);
+    syncDirectory(target.toAbsolutePath().getParent());
+  }
+
+  private static void rename(Path source, Path target) throws IOException {
     try {
       Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException("cannot replace " + target + " atomically: its file system cannot rename "
           + source.getFileName() + " over it", e);
     }
-    syncDirectory(target.toAbsolutePath().getParent());
   }
 
   /**
