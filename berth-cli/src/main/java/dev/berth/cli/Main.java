@@ -4,7 +4,7 @@ package dev.berth.cli;
 public final class Main {
   public static void main(String[] args) throws Exception {
     // picocli otherwise looks for Groovy's Closure class: a class not in the AOT cache makes the JVM
-    // open and index the jar (10-25 ms for berth.jar) before the command has even been parsed
+    // open and index the jar (12-28 ms for berth.jar in timed runs) before the command has even been parsed
     System.setProperty("picocli.disable.closures", "true");
     if (args.length == 0 && "1".equals(System.getenv(AotTraining.SWITCH))) {
       AotTraining.run(); // the launcher recording the start-up cache, with no arguments; see ./berth

@@ -109,8 +109,8 @@ public final class BlockingHttp {
   /**
    * Resolves the JDK's handlers for http and https URLs, which the first request would otherwise
    * do: {@code java.net.URL} first asks every {@code URLStreamHandlerProvider} on the class path,
-   * and looking for those opens and indexes every jar on it (10-20 ms for berth.jar's 19,000
-   * entries, ~2 ms for berth-client.jar's 2,800).
+   * and looking for those opens and indexes every jar on it (17-33 ms for berth.jar's 19,000
+   * entries in a fresh JVM, 9-11 ms for berth-client.jar's 2,800).
    * Meant for a background thread at start-up; harmless to call again.
    */
   public static void prepare() {

@@ -1,6 +1,5 @@
 package dev.berth.credentials.vault;
 
-import dev.berth.model.io.PathLock;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -376,13 +375,11 @@ public final class Vault {
     return header.passphrase() ? "the passphrase's key" : "the key in " + keyFile();
   }
 
-  // java.io, not java.nio.file: the helper reads the store on every docker call, and FileInputStream
-  // needs no class that start-up has not loaded already. In step with this JVM's writers (an agent
-  // serves reads and writes at once): closing a descriptor of the store drops a lock another thread
-  // holds on it (see PathLock).
+  // in step with this JVM's writers (an agent serves reads and writes at once): closing a
+  // descriptor of the store drops a lock another thread holds on it
   private byte[] readStore() throws IOException {
-    try (PathLock inStep = PathLock.take(PathLock.followLinks(storeFile()))) {
-      return readFile(storeFile());
+    try {
+      return LockedFile.readShared(storeFile());
     } catch (FileNotFoundException | NoSuchFileException e) {
       if (!Files.exists(storeFile())) {
         return new byte[0];

@@ -115,7 +115,7 @@ public final class PathLock implements AutoCloseable {
       // The looks above compare inode numbers, and a number freed by one replacement is handed to
       // the next new file at once: while this thread opened the file, two writers in turn can
       // replace it and bring the number back, and the looks then pass for a file nobody reads
-      // (3 processes appending 40 times each lost 2 lines in one run of 8). The descriptor itself
+      // (3 processes appending 40 times each lost lines in 2 runs of 15). The descriptor itself
       // tells: on Linux, a file no longer linked at its path shows as "PATH (deleted)".
       if (ours != null && unlinked(ours, real)) {
         return null;

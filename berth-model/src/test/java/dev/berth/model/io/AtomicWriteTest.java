@@ -27,7 +27,9 @@ class AtomicWriteTest {
   @TempDir Path dir;
 
   @Test
-  void writesTheContentAndGivesTheModeAfterwardsSoThatAReadOnlyModeStillWorks() throws Exception {
+  // that a read-only mode no longer refuses the write shows only to a user other than root:
+  // ReadOnlyConfigTest (berth-credentials) runs one
+  void writesTheContentAndGivesTheModeAfterwards() throws Exception {
     Path file = dir.resolve("config.json");
     AtomicWrite.write(file, "one".getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("r--------"));
     assertThat(file).hasContent("one");
